@@ -46,7 +46,7 @@ public sealed class Mapping
         get
         {
             string name = System.IO.Path.GetFileName(File);
-            return name.StartsWith('[') || File.StartsWith("linux-vdso", StringComparison.Ordinal) || File.StartsWith("/dev/dri/", StringComparison.Ordinal);
+            return name.StartsWith('[') || name.StartsWith("linux-vdso", StringComparison.Ordinal) || File.StartsWith("/dev/dri/", StringComparison.Ordinal);
         }
     }
 }

@@ -59,44 +59,44 @@ public sealed partial class Profile
         return Parse(data, options);
     }
 
-    /// <summary>Reads a profile from bytes; see <see cref="Parse(Stream, ParseOptions?)"/>.</summary>
+    /// <summary>Reads a profile from bytes; see <see cref="Parse(Stream, ParseOptions?)"/>. As in pprof, gzipped data is
+    /// decompressed, then read as profile.proto, and when that fails, as each legacy format in turn.</summary>
     public static Profile Parse(byte[] data, ParseOptions? options = null)
     {
         options ??= ParseOptions.Default;
-        if (IsGzip(data))
+        if (IsGzip(data)) data = Gzip.Decompress(data, options.MaxDecompressedBytes);
+        if (ProfileDecoder.TryDecode(data, out var p, out string? protoError, out bool final))
         {
-            using var gz = new GZipStream(new MemoryStream(data, writable: false), CompressionMode.Decompress);
-            data = ReadAll(gz, options.MaxDecompressedBytes, "decompressing profile");
+            // The decoder has checked ids and references; what remains of CheckValid is cheap.
+            ProfileDecoder.ValidateDecoded(p!);
+            return p!;
         }
-        Profile p;
+        // An empty input or concatenated profiles are reported as such; any other proto error means "try the legacy formats".
+        if (final) throw DecodeError(protoError!);
+        Profile? legacy;
         try
         {
-            p = ParseUncompressed(data);
+            legacy = Legacy.LegacyParser.TryParse(data);
         }
-        catch (ProfileFormatException protoError) when (data.Length != 0)
+        catch (ProfileFormatException legacyError)
         {
-            Profile? legacy;
-            try
-            {
-                legacy = Legacy.LegacyParser.TryParse(data);
-            }
-            catch (ProfileFormatException legacyError)
-            {
-                throw new ProfileFormatException("parsing profile: " + legacyError.Message, legacyError);
-            }
-            if (legacy == null) throw new ProfileFormatException("parsing profile: unrecognized profile format (" + protoError.Message + ")", protoError);
-            p = legacy;
+            throw new ProfileFormatException("parsing profile: " + legacyError.Message, legacyError);
         }
-        catch (ProfileFormatException e)
-        {
-            throw new ProfileFormatException("parsing profile: " + e.Message, e);
-        }
-        p.CheckValid();
-        return p;
+        if (legacy == null) throw new ProfileFormatException("parsing profile: unrecognized profile format");
+        legacy.CheckValid();
+        return legacy;
     }
 
     /// <summary>Decodes an uncompressed profile.proto message without trying legacy formats or validating.</summary>
-    public static Profile ParseUncompressed(ReadOnlySpan<byte> data) => ProfileDecoder.Decode(data);
+    public static Profile ParseUncompressed(ReadOnlySpan<byte> data)
+    {
+        if (!ProfileDecoder.TryDecode(data, out var p, out string? error, out _)) throw DecodeError(error!);
+        return p!;
+    }
+
+    /// <summary>pprof's wording: validation problems are "malformed profile: …", everything else "parsing profile: …".</summary>
+    private static ProfileFormatException DecodeError(string error) =>
+        new(error.StartsWith("malformed profile: ", StringComparison.Ordinal) ? error : "parsing profile: " + error);
 
     /// <summary>Writes the profile as gzipped profile.proto.</summary>
     public void Write(Stream stream)
@@ -113,7 +113,103 @@ public sealed partial class Profile
     public byte[] ToByteArray() => ProfileEncoder.Encode(this).Span.ToArray();
 
     /// <summary>Returns a deep copy (through an encode/decode round trip, as pprof does).</summary>
-    public Profile Copy() => ParseUncompressed(ProfileEncoder.Encode(this).Span);
+    public Profile Copy() => IsCanonical() ? Clone() : ParseUncompressed(ProfileEncoder.Encode(this).Span);
+
+    /// <summary>True when an encode/decode round trip would return the profile unchanged (no empty or unit-less zero
+    /// labels, no empty label lists, a period type), so that <see cref="Copy"/> may clone objects directly.</summary>
+    private bool IsCanonical()
+    {
+        if (PeriodType == null) return false;
+        foreach (var s in Samples)
+        {
+            if (s.Labels != null)
+            {
+                if (s.Labels.Count == 0) return false;
+                foreach (var vs in s.Labels.Values)
+                {
+                    if (vs.Length == 0) return false;
+                    foreach (var v in vs) if (v.Length == 0) return false;
+                }
+            }
+            if (s.NumLabels != null)
+            {
+                if (s.NumLabels.Count == 0) return false;
+                foreach (var kv in s.NumLabels)
+                {
+                    if (kv.Value.Length == 0) return false;
+                    string[]? units = null;
+                    s.NumUnits?.TryGetValue(kv.Key, out units);
+                    if (units != null && units.Length != kv.Value.Length) return false;
+                    bool anyUnit = false;
+                    for (int i = 0; i < kv.Value.Length; i++)
+                    {
+                        bool hasUnit = units != null && units[i].Length != 0;
+                        anyUnit |= hasUnit;
+                        if (kv.Value[i] == 0 && !hasUnit) return false;
+                    }
+                    if (units != null && !anyUnit) return false;
+                }
+                if (s.NumUnits != null)
+                {
+                    foreach (var k in s.NumUnits.Keys) if (!s.NumLabels.ContainsKey(k)) return false;
+                }
+            }
+            else if (s.NumUnits != null)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A deep copy made object by object, with the same ids.</summary>
+    private Profile Clone()
+    {
+        var p = new Profile
+        {
+            DefaultSampleType = DefaultSampleType, DropFrames = DropFrames, KeepFrames = KeepFrames,
+            TimeNanos = TimeNanos, DurationNanos = DurationNanos, PeriodType = PeriodType?.Clone(), Period = Period,
+            DocUrl = DocUrl, Comments = new List<string>(Comments),
+        };
+        foreach (var st in SampleTypes) p.SampleTypes.Add(st.Clone());
+        var mappings = new Dictionary<Mapping, Mapping>(Mappings.Count, ReferenceEqualityComparer.Instance);
+        foreach (var m in Mappings)
+        {
+            var c = m.Clone();
+            mappings[m] = c;
+            p.Mappings.Add(c);
+        }
+        var functions = new Dictionary<Function, Function>(Functions.Count, ReferenceEqualityComparer.Instance);
+        foreach (var f in Functions)
+        {
+            var c = f.Clone();
+            functions[f] = c;
+            p.Functions.Add(c);
+        }
+        var locations = new Dictionary<Location, Location>(Locations.Count, ReferenceEqualityComparer.Instance);
+        foreach (var l in Locations)
+        {
+            var c = l.Clone();
+            c.Mapping = l.Mapping == null ? null : mappings.GetValueOrDefault(l.Mapping, l.Mapping);
+            var lines = c.Lines;
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var fn = lines[i].Function;
+                if (fn != null) lines[i].Function = functions.GetValueOrDefault(fn, fn);
+            }
+            locations[l] = c;
+            p.Locations.Add(c);
+        }
+        p.Samples.Capacity = Samples.Count;
+        foreach (var s in Samples)
+        {
+            var c = s.Clone();
+            var locs = c.Locations;
+            for (int i = 0; i < locs.Length; i++) locs[i] = locations.GetValueOrDefault(locs[i], locs[i]);
+            p.Samples.Add(c);
+        }
+        return p;
+    }
 
     /// <summary>Checks the profile's integrity: sample values match sample types, ids are unique and non-zero, and
     /// every location, function and mapping a sample refers to is in the profile's tables. Throws
@@ -178,35 +274,66 @@ public sealed partial class Profile
     /// <summary>Reads a stream to its end, refusing more than <paramref name="max"/> bytes.</summary>
     internal static byte[] ReadAll(Stream s, long max, string what)
     {
-        var ms = new MemoryStream();
-        byte[] buf = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
+        int hint = 1 << 16;
+        if (s.CanSeek)
         {
-            while (true)
+            long left = s.Length - s.Position;
+            if (left > max) throw TooLarge(what, max);
+            hint = (int)Math.Max(left + 1, 1);
+        }
+        var (buf, n) = ReadAllInto(s, max, what, hint);
+        return n == buf.Length ? buf : buf.AsSpan(0, n).ToArray();
+    }
+
+    /// <summary>Reads a stream to its end into one growing buffer (first sized <paramref name="hint"/>), refusing more than
+    /// <paramref name="max"/> bytes. Returns the buffer and the number of bytes in it. Decompression errors become
+    /// <see cref="ProfileFormatException"/>s.</summary>
+    internal static (byte[] Buffer, int Length) ReadAllInto(Stream s, long max, string what, int hint)
+    {
+        max = Math.Min(max, Array.MaxLength);
+        byte[] buf = new byte[Math.Clamp(hint, 16, (int)Math.Min(max + 1, Array.MaxLength))];
+        int len = 0;
+        while (true)
+        {
+            if (len == buf.Length)
             {
-                int n;
+                // Full (typically sized exactly from a hint): look for one more byte before doubling the buffer.
+                int probe;
                 try
                 {
-                    n = s.Read(buf, 0, buf.Length);
+                    probe = s.ReadByte();
                 }
                 catch (InvalidDataException e)
                 {
                     throw new ProfileFormatException($"{what}: {e.Message.TrimEnd('.')}", e);
                 }
-                catch (EndOfStreamException e)
-                {
-                    throw new ProfileFormatException($"{what}: unexpected EOF", e);
-                }
-                if (n == 0) break;
-                if (ms.Length + n > max)
-                    throw new ProfileFormatException($"{what}: data exceeds the limit of {max} bytes (set PPROF_MAX_DECOMPRESSED_BYTES to raise it)");
-                ms.Write(buf, 0, n);
+                if (probe < 0) break;
+                if (len + 1 > max) throw TooLarge(what, max);
+                long next = Math.Min(Math.Max((long)buf.Length * 2, 4096), Math.Min(max + 1, Array.MaxLength));
+                if (next <= buf.Length) throw TooLarge(what, max);
+                Array.Resize(ref buf, (int)next);
+                buf[len++] = (byte)probe;
             }
+            int n;
+            try
+            {
+                n = s.Read(buf, len, buf.Length - len);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ProfileFormatException($"{what}: {e.Message.TrimEnd('.')}", e);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new ProfileFormatException($"{what}: unexpected EOF", e);
+            }
+            if (n == 0) break;
+            len += n;
+            if (len > max) throw TooLarge(what, max);
         }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buf);
-        }
-        return ms.Length == ms.GetBuffer().Length ? ms.GetBuffer() : ms.ToArray();
+        return (buf, len);
     }
+
+    private static ProfileFormatException TooLarge(string what, long max) =>
+        new($"{what}: data exceeds the limit of {max} bytes (set PPROF_MAX_DECOMPRESSED_BYTES to raise it)");
 }

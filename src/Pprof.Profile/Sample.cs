@@ -55,6 +55,9 @@ public sealed class Sample
         return false;
     }
 
+    /// <summary>True when the sample belongs to the base of a <c>-diff_base</c> comparison (label <c>pprof::base</c> = <c>true</c>).</summary>
+    public bool DiffBaseSample() => HasLabel("pprof::base", "true");
+
     /// <summary>Sets string label <paramref name="key"/> to <paramref name="values"/>.</summary>
     public void SetLabel(string key, params string[] values)
     {

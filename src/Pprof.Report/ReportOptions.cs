@@ -70,4 +70,9 @@ public sealed class ReportOptions
 
     /// <summary>Use Intel syntax in disassembly.</summary>
     public bool IntelSyntax { get; set; }
+
+    /// <summary>The total every percentage is relative to; null computes it from the profile given to
+    /// <see cref="ReportGenerator.Generate"/>. pprof computes it before focus/ignore/tag filters are applied (after
+    /// them with <c>-relative_percentages</c>): use <see cref="ReportGenerator.ComputeTotal"/> at that point.</summary>
+    public long? Total { get; set; }
 }

@@ -1,17 +1,25 @@
 namespace Pprof.Profile.Proto;
 
-/// <summary>Maps ids to objects: a dense array for small ids, a dictionary for the rest. Rejects id 0 and duplicates.</summary>
+/// <summary>Maps ids to objects: a dense array for ids up to the number of entries (the usual 1..n numbering), a
+/// dictionary for the rest, so an input with huge ids cannot make it allocate more than the input justifies.</summary>
 internal sealed class IdTable<T> where T : class
 {
-    private T?[] _dense = new T?[64];
+    private readonly T?[] _dense;
     private Dictionary<ulong, T>? _sparse;
+    private readonly string _kind;
 
+    public IdTable(int count, string kind)
+    {
+        _dense = new T?[count + 1];
+        _kind = kind;
+    }
+
+    /// <summary>Adds an entry; throws for id 0 and for duplicate ids (what pprof's validation rejects).</summary>
     public void Add(ulong id, T value)
     {
-        if (id == 0) throw new ProfileFormatException($"malformed profile: found {typeof(T).Name.ToLowerInvariant()} with reserved id 0");
-        if (id < 1 << 24)
+        if (id == 0) throw new ProfileFormatException($"malformed profile: found {_kind} with reserved id 0");
+        if (id < (ulong)_dense.Length)
         {
-            if (id >= (ulong)_dense.Length) Array.Resize(ref _dense, (int)Math.Max((ulong)_dense.Length * 2, id + 1));
             if (_dense[id] != null) throw Duplicate(id);
             _dense[id] = value;
             return;
@@ -26,5 +34,5 @@ internal sealed class IdTable<T> where T : class
         return _sparse != null && _sparse.TryGetValue(id, out var v) ? v : null;
     }
 
-    private static ProfileFormatException Duplicate(ulong id) => new($"malformed profile: multiple {typeof(T).Name.ToLowerInvariant()}s with same id: {id}");
+    private ProfileFormatException Duplicate(ulong id) => new($"malformed profile: multiple {_kind}s with same id: {id}");
 }

@@ -23,8 +23,8 @@ internal static class ProfileEncoder
         {
             long t = Add(st.Type), u = Add(st.Unit);
             int m = w.BeginMessage(1);
-            w.Int64(1, t);
-            w.Int64(2, u);
+            w.Int64Opt(1, t);
+            w.Int64Opt(2, u);
             w.EndMessage(m);
         }
 
@@ -146,8 +146,8 @@ internal static class ProfileEncoder
         if (ptType != 0 || ptUnit != 0)
         {
             int m = w.BeginMessage(11);
-            w.Int64(1, ptType);
-            w.Int64(2, ptUnit);
+            w.Int64Opt(1, ptType);
+            w.Int64Opt(2, ptUnit);
             w.EndMessage(m);
         }
         w.Int64Opt(12, p.Period);

@@ -1,6 +1,7 @@
 namespace Pprof.Profile.Proto;
 
-/// <summary>A minimal protocol-buffer wire-format reader over a span. Throws <see cref="ProfileFormatException"/> on malformed input.</summary>
+/// <summary>A minimal protocol-buffer wire-format reader over a span, with the rules of pprof's own decoder: varints of
+/// at most ten bytes, field 0 and unknown fields skipped, groups rejected. Throws <see cref="ProtoException"/>.</summary>
 internal ref struct ProtoReader
 {
     private readonly ReadOnlySpan<byte> _data;
@@ -16,7 +17,8 @@ internal ref struct ProtoReader
 
     public readonly int Position => _pos;
 
-    /// <summary>Reads the next key; returns false at the end of the data.</summary>
+    /// <summary>Reads the next key; returns false at the end of the data. Field numbers too large for an int become
+    /// <see cref="int.MaxValue"/> (an unknown field).</summary>
     public bool TryReadKey(out int field, out int wireType)
     {
         if (_pos >= _data.Length)
@@ -25,29 +27,39 @@ internal ref struct ProtoReader
             wireType = 0;
             return false;
         }
-        ulong key = ReadVarint();
+        ulong key;
+        byte b = _data[_pos];
+        if (b < 0x80)
+        {
+            _pos++;
+            key = b;
+        }
+        else
+        {
+            key = ReadVarint();
+        }
         wireType = (int)(key & 7);
         ulong f = key >> 3;
-        if (f == 0 || f > int.MaxValue) throw Malformed("invalid field number");
-        field = (int)f;
+        field = f > int.MaxValue ? int.MaxValue : (int)f;
         return true;
     }
 
     public ulong ReadVarint()
     {
-        ulong result = 0;
-        int shift = 0;
         var d = _data;
         int pos = _pos;
-        while (true)
+        if (pos < d.Length && d[pos] < 0x80)
         {
-            if (pos >= d.Length) throw Malformed("truncated varint");
+            _pos = pos + 1;
+            return d[pos];
+        }
+        ulong result = 0;
+        for (int i = 0; ; i++)
+        {
+            if (i >= 10 || pos >= d.Length) throw new ProtoException("bad varint");
             byte b = d[pos++];
-            if (shift == 63 && b > 1) throw Malformed("varint overflow");
-            result |= (ulong)(b & 0x7F) << shift;
+            result |= (ulong)(b & 0x7F) << (7 * i);
             if (b < 0x80) break;
-            shift += 7;
-            if (shift > 63) throw Malformed("varint overflow");
         }
         _pos = pos;
         return result;
@@ -55,44 +67,32 @@ internal ref struct ProtoReader
 
     public ReadOnlySpan<byte> ReadBytes()
     {
-        ulong len = ReadVarint();
-        if (len > (ulong)(_data.Length - _pos)) throw Malformed("truncated length-delimited field");
-        var s = _data.Slice(_pos, (int)len);
-        _pos += (int)len;
-        return s;
+        var (off, len) = ReadBytesRange();
+        return _data.Slice(off, len);
     }
 
     /// <summary>Reads a length-delimited field and returns its offset and length in the underlying data.</summary>
     public (int Offset, int Length) ReadBytesRange()
     {
         ulong len = ReadVarint();
-        if (len > (ulong)(_data.Length - _pos)) throw Malformed("truncated length-delimited field");
+        if (len > (ulong)(_data.Length - _pos)) throw new ProtoException("too much data");
         int off = _pos;
         _pos += (int)len;
         return (off, (int)len);
     }
 
-    /// <summary>Reads a varint-typed field value (wire type 0) or, with wire type 1/5, a fixed value.</summary>
+    /// <summary>Reads an integer field value, which pprof requires to be a varint (wire type 0).</summary>
     public ulong ReadScalar(int wireType)
     {
-        switch (wireType)
+        if (wireType != 0)
         {
-            case 0: return ReadVarint();
-            case 1:
-                if (_data.Length - _pos < 8) throw Malformed("truncated fixed64");
-                ulong v8 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(_pos, 8));
-                _pos += 8;
-                return v8;
-            case 5:
-                if (_data.Length - _pos < 4) throw Malformed("truncated fixed32");
-                uint v4 = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_data.Slice(_pos, 4));
-                _pos += 4;
-                return v4;
-            default: throw Malformed("type mismatch");
+            SkipValue(wireType);
+            throw new ProtoException("type mismatch");
         }
+        return ReadVarint();
     }
 
-    /// <summary>Reads a repeated scalar field, packed (wire type 2) or not, appending to <paramref name="into"/>.</summary>
+    /// <summary>Reads a repeated integer field, packed (wire type 2) or not, appending to <paramref name="into"/>.</summary>
     public void ReadRepeated(int wireType, List<ulong> into)
     {
         if (wireType == 2)
@@ -106,23 +106,30 @@ internal ref struct ProtoReader
         }
     }
 
-    public void Skip(int wireType)
+    /// <summary>Skips a field's value of the given wire type.</summary>
+    public void Skip(int wireType) => SkipValue(wireType);
+
+    private void SkipValue(int wireType)
     {
         switch (wireType)
         {
             case 0: ReadVarint(); break;
             case 1: Advance(8); break;
-            case 2: ReadBytes(); break;
+            case 2: ReadBytesRange(); break;
             case 5: Advance(4); break;
-            default: throw Malformed("unknown wire type " + wireType);
+            default: throw new ProtoException("unknown wire type: " + wireType);
         }
     }
 
     private void Advance(int n)
     {
-        if (_data.Length - _pos < n) throw Malformed("truncated field");
+        if (_data.Length - _pos < n) throw new ProtoException("not enough data");
         _pos += n;
     }
+}
 
-    public static ProfileFormatException Malformed(string what) => new("malformed profile format: " + what);
+/// <summary>A wire-format error in profile.proto data: the data is not a (valid) profile.proto message.</summary>
+internal sealed class ProtoException : Exception
+{
+    public ProtoException(string message) : base(message) { }
 }

@@ -1,0 +1,66 @@
+using Pprof.Profile;
+using ValueType = Pprof.Profile.ValueType;
+
+namespace PprofBench;
+
+/// <summary>Builds a large, deterministic CPU profile shaped like a real service's: a few hot call paths and a long tail.</summary>
+internal static class SyntheticProfile
+{
+    public static Profile Create(int samples, int functions, int maxDepth, int seed = 42)
+    {
+        var rng = new Random(seed);
+        var p = new Profile
+        {
+            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
+            PeriodType = new ValueType("cpu", "nanoseconds"),
+            Period = 10_000_000,
+            TimeNanos = 1_700_000_000_000_000_000,
+            DurationNanos = 60_000_000_000,
+        };
+        var mapping = new Mapping { Id = 1, Start = 0x400000, Limit = 0x4000000, File = "/app/service", HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
+        p.Mappings.Add(mapping);
+        for (int i = 0; i < functions; i++)
+        {
+            p.Functions.Add(new Function
+            {
+                Id = (ulong)i + 1,
+                Name = $"Service.Module{i % 97}.Type{i % 1013}.Method{i}",
+                SystemName = $"Service.Module{i % 97}.Type{i % 1013}.Method{i}",
+                Filename = $"/src/Module{i % 97}/Type{i % 1013}.cs",
+                StartLine = 10 + i % 500,
+            });
+        }
+        // Two locations per function (two call sites), the second with an inlined callee.
+        for (int i = 0; i < functions * 2; i++)
+        {
+            var fn = p.Functions[i % functions];
+            var lines = i < functions
+                ? new[] { new Line(fn, fn.StartLine + 3) }
+                : new[] { new Line(p.Functions[(i * 7) % functions], 40), new Line(fn, fn.StartLine + 9) };
+            p.Locations.Add(new Location { Id = (ulong)i + 1, Mapping = mapping, Address = 0x400000 + (ulong)i * 16, Lines = lines });
+        }
+        int locCount = p.Locations.Count;
+        // Skewed choice: most frames come from a small hot set.
+        int Pick()
+        {
+            double u = rng.NextDouble();
+            return (int)(Math.Pow(u, 3) * locCount) % locCount;
+        }
+        for (int s = 0; s < samples; s++)
+        {
+            int depth = 1 + (int)(Math.Sqrt(rng.NextDouble()) * (maxDepth - 1));
+            var stack = new Location[depth];
+            // Root frames are shared by many samples, as in a real program (main, thread pool, request loop).
+            for (int d = 0; d < depth; d++)
+            {
+                int fromRoot = depth - 1 - d;
+                stack[d] = fromRoot < 3 ? p.Locations[fromRoot] : p.Locations[Pick()];
+            }
+            long n = 1 + (rng.Next(100) == 0 ? rng.Next(5) : 0);
+            var sample = new Sample(stack, new[] { n, n * 10_000_000 });
+            if (s % 10 == 0) sample.SetLabel("thread", "worker-" + (s % 16));
+            p.Samples.Add(sample);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pprof.Runtime.Goroutine;
+using Pprof.Runtime.Heap;
+
+namespace Pprof.Heap.Bench;
+
+/// <summary>Heap and goroutine profile benchmark. The profiled application is a child process (this program in
+/// target mode) holding N live objects or N pending tasks; the profiler runs here, so its peak memory is this
+/// process's peak RSS (VmHWM). Usage: Pprof.Runtime.Bench [heap N...] [goroutine N...]; default heap 1000000 10000000
+/// goroutine 10000.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length >= 2 && args[0] == "target-heap") return TargetHeap(int.Parse(args[1], CultureInfo.InvariantCulture));
+        if (args.Length >= 2 && args[0] == "target-tasks") return TargetTasks(int.Parse(args[1], CultureInfo.InvariantCulture));
+        var runs = new List<(string Kind, int N)>();
+        for (int i = 0; i + 1 < args.Length; i += 2) runs.Add((args[i], int.Parse(args[i + 1], CultureInfo.InvariantCulture)));
+        if (runs.Count == 0) runs.AddRange(new[] { ("heap", 1_000_000), ("heap", 10_000_000), ("goroutine", 10_000) });
+        Console.WriteLine("| profile | live objects / pending tasks | profile time | application pause | profiler peak RSS | profile size |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (kind, n) in runs)
+        {
+            if (kind == "heap") RunHeap(n);
+            else RunGoroutine(n);
+        }
+        return 0;
+    }
+
+    private static Process StartTarget(string mode, int n)
+    {
+        var psi = new ProcessStartInfo("dotnet", new[] { typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
+        {
+            RedirectStandardOutput = true,
+        };
+        var p = Process.Start(psi)!;
+        string? line = p.StandardOutput.ReadLine();
+        if (line == null || !line.StartsWith("ready", StringComparison.Ordinal)) throw new InvalidOperationException("target failed: " + line);
+        return p;
+    }
+
+    private static void RunHeap(int n)
+    {
+        using var target = StartTarget("target-heap", n);
+        try
+        {
+            long baseline = PeakRss();
+            ResetPeakRss();
+            var sw = Stopwatch.StartNew();
+            var profile = HeapProfiler.Collect(target.Id, new HeapProfileOptions { BufferMB = 4096 });
+            sw.Stop();
+            var (session, _) = HeapProfiler.LastStats;
+            var ms = new MemoryStream();
+            profile.Write(ms);
+            long objects = profile.Samples.Sum(s => s.Values[0]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {session.PauseMs:0} ms | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
+            foreach (var c in profile.Comments.Where(c => c.StartsWith("truncated", StringComparison.Ordinal))) Console.WriteLine("  " + c);
+        }
+        finally
+        {
+            target.Kill();
+            target.WaitForExit();
+        }
+    }
+
+    private static void RunGoroutine(int n)
+    {
+        using var target = StartTarget("target-tasks", n);
+        try
+        {
+            ResetPeakRss();
+            var sw = Stopwatch.StartNew();
+            var profile = GoroutineProfiler.Collect(target.Id);
+            sw.Stop();
+            var stats = GoroutineProfiler.LastStats!;
+            long pending = profile.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
+            var ms = new MemoryStream();
+            profile.Write(ms);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | ≤ {stats.DumpTime.TotalMilliseconds:0} ms (dump of {stats.DumpBytes / 1048576.0:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+        }
+        finally
+        {
+            target.Kill();
+            target.WaitForExit();
+        }
+    }
+
+    /// <summary>VmHWM of this process, bytes.</summary>
+    private static long PeakRss()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        return 0;
+    }
+
+    private static void ResetPeakRss()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>A node of the retained structure: a small object with one reference, as in a linked structure.</summary>
+    private sealed class Node
+    {
+        public Node? Next;
+        public long Value;
+    }
+
+    private static Node[]? s_nodes;
+    private static readonly List<Task> s_tasks = new();
+
+    private static int TargetHeap(int n)
+    {
+        // n objects: n/2 nodes in an array, each pointing at a second node.
+        var nodes = new Node[n / 2];
+        for (int i = 0; i < nodes.Length; i++) nodes[i] = new Node { Value = i, Next = new Node() };
+        s_nodes = nodes;
+        Console.WriteLine("ready");
+        Thread.Sleep(Timeout.Infinite);
+        GC.KeepAlive(s_nodes);
+        return 0;
+    }
+
+    private static async Task Pending(TaskCompletionSource never) => await never.Task;
+
+    private static int TargetTasks(int n)
+    {
+        var never = new TaskCompletionSource();
+        for (int i = 0; i < n; i++) s_tasks.Add(Pending(never));
+        Console.WriteLine("ready");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    }
+}

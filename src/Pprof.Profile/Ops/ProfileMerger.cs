@@ -1,0 +1,365 @@
+using System.Runtime.CompilerServices;
+
+namespace Pprof.Profile.Ops;
+
+/// <summary>Builds the merged profile for <see cref="Profile.Merge"/>: maps every source sample, location, function and
+/// mapping to a canonical one in the destination, folding together the ones pprof considers identical.</summary>
+/// <remarks>Identity follows pprof: a mapping by its rounded size, offset and build id (or file); a function by name,
+/// system name, file and start line; a location by its address relative to its mapping, its mapping, its lines and
+/// whether it is folded; a sample by its stack and labels. Ids are assigned in order of first use, starting at 1.</remarks>
+internal sealed class ProfileMerger
+{
+    private readonly Profile _p;
+
+    // Per source profile: source id to destination entity.
+    private IdMap<MappedLocation> _locationsById = new(0, 0);
+    private readonly Dictionary<ulong, Function> _functionsById = new();
+    private readonly Dictionary<ulong, MappingInfo> _mappingsById = new();
+
+    // Whole merge: identity to destination entity.
+    private readonly SampleTable _samples;
+    private readonly Dictionary<Location, Location> _locations;
+    private readonly Dictionary<FunctionKey, Function> _functions;
+    private readonly Dictionary<MappingKey, Mapping> _mappings;
+
+    private Location[] _stack = new Location[64];
+
+    public ProfileMerger(Profile destination, IReadOnlyList<Profile> sources)
+    {
+        _p = destination;
+        var first = sources[0];
+        // Sized for the worst case (no two samples merge) so that the large tables are never regrown.
+        int samples = 0;
+        foreach (var src in sources) samples = (int)Math.Min((long)samples + src.Samples.Count, Array.MaxLength / 2);
+        _samples = new SampleTable(samples);
+        destination.Samples.Capacity = samples;
+        _locations = new Dictionary<Location, Location>(first.Locations.Count, LocationIdentity.Instance);
+        _functions = new Dictionary<FunctionKey, Function>(first.Functions.Count);
+        _mappings = new Dictionary<MappingKey, Mapping>(first.Mappings.Count);
+    }
+
+    /// <summary>Maps every non-zero sample of <paramref name="src"/> into the destination.</summary>
+    public void Add(Profile src)
+    {
+        _locationsById = IdMap<MappedLocation>.ForLocations(src.Locations);
+        _functionsById.Clear();
+        _mappingsById.Clear();
+
+        // The first mapping is the main binary: make sure it stays first.
+        if (_p.Mappings.Count == 0 && src.Mappings.Count > 0) MapMapping(src.Mappings[0]);
+
+        foreach (var s in src.Samples)
+        {
+            if (!IsZero(s.Values)) MapSample(s);
+        }
+    }
+
+    internal static bool IsZero(long[] values)
+    {
+        foreach (long v in values) if (v != 0) return false;
+        return true;
+    }
+
+    private void MapSample(Sample src)
+    {
+        var srcLocs = src.Locations;
+        int n = srcLocs.Length;
+        if (_stack.Length < n) _stack = new Location[Math.Max(n, _stack.Length * 2)];
+        var stack = _stack;
+        var byId = _locationsById;
+        ulong h = (ulong)n * 0x9E3779B97F4A7C15UL;
+        for (int i = 0; i < n; i++)
+        {
+            var srcLoc = srcLocs[i];
+            var mapped = byId.GetOrDefault(srcLoc.Id);
+            if (mapped.Location == null) mapped = MapLocation(srcLoc);
+            stack[i] = mapped.Location!;
+            h = (h ^ mapped.Id) * 0x100000001B3UL;
+        }
+        int hash = (int)(h ^ (h >> 29)) ^ LabelHash(src);
+
+        var existing = _samples.Find(hash, stack, n, src);
+        if (existing != null)
+        {
+            var dst = existing.Values;
+            var add = src.Values;
+            int m = Math.Min(dst.Length, add.Length);
+            for (int i = 0; i < m; i++) dst[i] += add[i];
+            return;
+        }
+
+        var s = new Sample(stack.AsSpan(0, n).ToArray(), (long[])src.Values.Clone());
+        if (src.Labels is { Count: > 0 } labels)
+        {
+            s.Labels = new Dictionary<string, string[]>(labels.Count, StringComparer.Ordinal);
+            foreach (var kv in labels) s.Labels[kv.Key] = (string[])kv.Value.Clone();
+        }
+        if (src.NumLabels is { Count: > 0 } numLabels)
+        {
+            s.NumLabels = new Dictionary<string, long[]>(numLabels.Count, StringComparer.Ordinal);
+            foreach (var kv in numLabels)
+            {
+                s.NumLabels[kv.Key] = (long[])kv.Value.Clone();
+                if (src.NumUnits != null && src.NumUnits.TryGetValue(kv.Key, out var units) && units.Length > 0)
+                {
+                    s.NumUnits ??= new Dictionary<string, string[]>(numLabels.Count, StringComparer.Ordinal);
+                    s.NumUnits[kv.Key] = (string[])units.Clone();
+                }
+            }
+        }
+        _samples.Add(hash, s);
+        _p.Samples.Add(s);
+    }
+
+    private static int LabelHash(Sample s)
+    {
+        int h = 0;
+        if (s.Labels is { Count: > 0 } labels)
+        {
+            foreach (var kv in labels)
+            {
+                int e = kv.Key.GetHashCode();
+                foreach (var v in kv.Value) e = (e * 31) ^ (v?.GetHashCode() ?? 0);
+                h += e * 17 + kv.Value.Length;
+            }
+        }
+        if (s.NumLabels is { Count: > 0 } numLabels)
+        {
+            foreach (var kv in numLabels)
+            {
+                int e = kv.Key.GetHashCode() ^ 0x5bd1e995;
+                foreach (long v in kv.Value) e = (e * 31) ^ v.GetHashCode();
+                h += e * 13 + kv.Value.Length;
+            }
+        }
+        return h;
+    }
+
+    private MappedLocation MapLocation(Location src)
+    {
+        var known = _locationsById.GetOrDefault(src.Id);
+        if (known.Location != null) return known;
+
+        var mi = MapMapping(src.Mapping);
+        var srcLines = src.Lines;
+        var lines = srcLines.Length == 0 ? Array.Empty<Line>() : new Line[srcLines.Length];
+        for (int i = 0; i < srcLines.Length; i++)
+        {
+            lines[i] = new Line(MapFunction(srcLines[i].Function), srcLines[i].LineNumber, srcLines[i].Column);
+        }
+        var l = new Location
+        {
+            Id = (ulong)_p.Locations.Count + 1,
+            Mapping = mi.Mapping,
+            Address = unchecked((ulong)((long)src.Address + mi.Offset)),
+            Lines = lines,
+            IsFolded = src.IsFolded,
+        };
+        if (!_locations.TryGetValue(l, out var same))
+        {
+            same = l;
+            _locations.Add(l, l);
+            _p.Locations.Add(l);
+        }
+        var mapped = new MappedLocation(same, same.Id);
+        _locationsById.Set(src.Id, mapped);
+        return mapped;
+    }
+
+    private MappingInfo MapMapping(Mapping? src)
+    {
+        if (src == null) return default;
+        if (_mappingsById.TryGetValue(src.Id, out var known)) return known;
+
+        var key = MappingKey.Of(src);
+        MappingInfo mi;
+        if (_mappings.TryGetValue(key, out var m))
+        {
+            mi = new MappingInfo(m, unchecked((long)m.Start - (long)src.Start));
+            _mappingsById[src.Id] = mi;
+            return mi;
+        }
+        m = src.Clone();
+        m.Id = (ulong)_p.Mappings.Count + 1;
+        _p.Mappings.Add(m);
+        _mappings[key] = m;
+        mi = new MappingInfo(m, 0);
+        _mappingsById[src.Id] = mi;
+        return mi;
+    }
+
+    private Function? MapFunction(Function? src)
+    {
+        if (src == null) return null;
+        if (_functionsById.TryGetValue(src.Id, out var known)) return known;
+        var key = new FunctionKey(src.StartLine, src.Name, src.SystemName, src.Filename);
+        if (_functions.TryGetValue(key, out var f))
+        {
+            _functionsById[src.Id] = f;
+            return f;
+        }
+        f = src.Clone();
+        f.Id = (ulong)_p.Functions.Count + 1;
+        _functions[key] = f;
+        _functionsById[src.Id] = f;
+        _p.Functions.Add(f);
+        return f;
+    }
+
+    /// <summary>A destination location with its id, kept together so the hot loop reads one array slot per frame.</summary>
+    private readonly record struct MappedLocation(Location? Location, ulong Id);
+
+    private readonly record struct MappingInfo(Mapping? Mapping, long Offset);
+
+    private readonly record struct FunctionKey(long StartLine, string Name, string SystemName, string Filename);
+
+    private readonly record struct MappingKey(ulong Size, ulong Offset, string BuildIdOrFile)
+    {
+        public static MappingKey Of(Mapping m)
+        {
+            // Sizes are rounded up to 4 KiB so that slightly different mappings of one binary still match.
+            const ulong rounding = 0x1000;
+            ulong size = unchecked(m.Limit - m.Start + rounding - 1);
+            size -= size % rounding;
+            string id = m.BuildId.Length != 0 ? m.BuildId : m.File;
+            return new MappingKey(size, m.Offset, id);
+        }
+    }
+
+    /// <summary>Location identity over destination locations: functions and mappings are compared by reference since
+    /// the destination holds one object per identity.</summary>
+    private sealed class LocationIdentity : IEqualityComparer<Location>
+    {
+        public static readonly LocationIdentity Instance = new();
+
+        private static ulong RelativeAddress(Location l) => l.Mapping == null ? l.Address : unchecked(l.Address - l.Mapping.Start);
+
+        public bool Equals(Location? x, Location? y)
+        {
+            if (ReferenceEquals(x, y)) return true;
+            if (x == null || y == null) return false;
+            if (x.IsFolded != y.IsFolded || !ReferenceEquals(x.Mapping, y.Mapping) || RelativeAddress(x) != RelativeAddress(y)) return false;
+            var a = x.Lines;
+            var b = y.Lines;
+            if (a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (!ReferenceEquals(a[i].Function, b[i].Function) || a[i].LineNumber != b[i].LineNumber || a[i].Column != b[i].Column) return false;
+            }
+            return true;
+        }
+
+        public int GetHashCode(Location l)
+        {
+            var h = new HashCode();
+            h.Add(RelativeAddress(l));
+            h.Add(l.Mapping?.Id ?? 0);
+            h.Add(l.IsFolded);
+            foreach (var ln in l.Lines)
+            {
+                h.Add(ln.Function?.Id ?? 0);
+                h.Add(ln.LineNumber);
+                h.Add(ln.Column);
+            }
+            return h.ToHashCode();
+        }
+    }
+
+    /// <summary>Hash set of destination samples keyed by stack and labels, probed with a stack held in a reusable
+    /// buffer so that a sample that merges into an existing one costs no allocation.</summary>
+    private sealed class SampleTable
+    {
+        private int[] _buckets;
+        private Sample[] _entries;
+        private int[] _hashes;
+        private int[] _next;
+        private int _count;
+
+        public SampleTable(int capacity)
+        {
+            int size = 16;
+            while (size < capacity) size <<= 1;
+            _buckets = new int[size];
+            _entries = new Sample[size];
+            _hashes = new int[size];
+            _next = new int[size];
+        }
+
+        public Sample? Find(int hash, Location[] stack, int n, Sample src)
+        {
+            for (int i = _buckets[hash & (_buckets.Length - 1)] - 1; i >= 0; i = _next[i])
+            {
+                if (_hashes[i] != hash) continue;
+                var s = _entries[i];
+                if (SameStack(s.Locations, stack, n) && SameLabels(s, src)) return s;
+            }
+            return null;
+        }
+
+        public void Add(int hash, Sample s)
+        {
+            if (_count == _entries.Length) Grow();
+            int b = hash & (_buckets.Length - 1);
+            _entries[_count] = s;
+            _hashes[_count] = hash;
+            _next[_count] = _buckets[b] - 1;
+            _buckets[b] = _count + 1;
+            _count++;
+        }
+
+        private void Grow()
+        {
+            int size = _entries.Length * 2;
+            Array.Resize(ref _entries, size);
+            Array.Resize(ref _hashes, size);
+            Array.Resize(ref _next, size);
+            _buckets = new int[size];
+            for (int i = 0; i < _count; i++)
+            {
+                int b = _hashes[i] & (size - 1);
+                _next[i] = _buckets[b] - 1;
+                _buckets[b] = i + 1;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool SameStack(Location[] a, Location[] b, int n)
+        {
+            if (a.Length != n) return false;
+            for (int i = 0; i < n; i++) if (!ReferenceEquals(a[i], b[i])) return false;
+            return true;
+        }
+    }
+
+    /// <summary>Whether two samples carry the same string and numeric labels (numeric ones with the same units), as
+    /// pprof's sample key compares them: a missing label set equals an empty one, and missing units equal no units.</summary>
+    internal static bool SameLabels(Sample a, Sample b)
+    {
+        if (!SameStringLabels(a.Labels, b.Labels)) return false;
+        int na = a.NumLabels?.Count ?? 0, nb = b.NumLabels?.Count ?? 0;
+        if (na != nb) return false;
+        if (na == 0) return true;
+        foreach (var kv in a.NumLabels!)
+        {
+            if (!b.NumLabels!.TryGetValue(kv.Key, out var bv) || !kv.Value.AsSpan().SequenceEqual(bv)) return false;
+            if (!UnitsOf(a, kv.Key).SequenceEqual(UnitsOf(b, kv.Key), StringComparer.Ordinal)) return false;
+        }
+        return true;
+    }
+
+    private static string[] UnitsOf(Sample s, string key) =>
+        s.NumUnits != null && s.NumUnits.TryGetValue(key, out var u) ? u : Array.Empty<string>();
+
+    private static bool SameStringLabels(Dictionary<string, string[]>? a, Dictionary<string, string[]>? b)
+    {
+        int na = a?.Count ?? 0, nb = b?.Count ?? 0;
+        if (na != nb) return false;
+        if (na == 0) return true;
+        foreach (var kv in a!)
+        {
+            if (!b!.TryGetValue(kv.Key, out var bv) || kv.Value.Length != bv.Length) return false;
+            for (int i = 0; i < bv.Length; i++) if (!string.Equals(kv.Value[i], bv[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
+    }
+}

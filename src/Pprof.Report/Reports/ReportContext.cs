@@ -1,0 +1,239 @@
+using Pprof.Profile;
+
+namespace Pprof.Report.Reports;
+
+/// <summary>
+/// One report being generated: the profile, the options, the total every percentage is relative to, and the
+/// output unit (resolved from <c>minimum</c> once the graph is known). Mirrors pprof's <c>report.Report</c>.
+/// </summary>
+internal sealed class ReportContext
+{
+    private const string DiffBaseLabel = "pprof::base";
+
+    internal ReportContext(Profile.Profile profile, ReportOptions options, long total)
+    {
+        Profile = profile;
+        Options = options;
+        Total = total;
+        OutputUnit = options.OutputUnit;
+        NodeCount = options.NodeCount;
+        NodeFraction = options.NodeFraction;
+        EdgeFraction = options.EdgeFraction;
+    }
+
+    internal Profile.Profile Profile { get; }
+
+    internal ReportOptions Options { get; }
+
+    /// <summary>Sum of the absolute sample values (the diff base's when present), divided for <c>-mean</c>.</summary>
+    internal long Total { get; }
+
+    /// <summary>The unit values are shown in; starts as the requested unit, replaced by <see cref="SelectOutputUnit"/>.</summary>
+    internal string OutputUnit { get; set; }
+
+    internal int NodeCount { get; set; }
+
+    internal double NodeFraction { get; set; }
+
+    internal double EdgeFraction { get; set; }
+
+    private ReportFormat Format => Options.OutputFormat;
+
+    /// <summary>Formats a value in the report's units, after applying the <c>-divide_by</c> ratio.</summary>
+    internal string FormatValue(long v)
+    {
+        double r = Options.Ratio;
+        if (r > 0 && r != 1) v = (long)(v * r);
+        return Measurement.ScaledLabel(v, Options.SampleUnit, OutputUnit);
+    }
+
+    /// <summary>Formats a value, or "." for zero (annotated listings).</summary>
+    internal string ValueOrDot(long v) => v == 0 ? "." : FormatValue(v);
+
+    /// <summary>pprof's report total: the sum of absolute sample values, restricted to the diff-base samples when
+    /// the profile has any, divided by the sum of mean divisors when one is given.</summary>
+    internal static long ComputeTotal(Profile.Profile profile, Func<long[], long> value, Func<long[], long>? meanDivisor)
+    {
+        long div = 0, total = 0, diffDiv = 0, diffTotal = 0;
+        foreach (var s in profile.Samples)
+        {
+            long v = value(s.Values);
+            long d = meanDivisor != null ? meanDivisor(s.Values) : 0;
+            if (v < 0) v = -v;
+            total += v;
+            div += d;
+            if (s.Labels != null && s.HasLabel(DiffBaseLabel, "true"))
+            {
+                diffTotal += v;
+                diffDiv += d;
+            }
+        }
+        if (diffTotal > 0)
+        {
+            total = diffTotal;
+            div = diffDiv;
+        }
+        return div != 0 ? total / div : total;
+    }
+
+    /// <summary>Builds the report's graph; with <paramref name="kept"/>, only nodes in that set are included.
+    /// Like pprof, this cleans function file names, keeps only the <c>bytes</c> numeric label and removes the
+    /// diff-base marker label, in the profile itself.</summary>
+    internal Graph NewGraph(NodeSet? kept)
+    {
+        var o = Options;
+        foreach (var f in Profile.Functions)
+        {
+            f.Filename = SourceReader.TrimPath(f.Filename, o.TrimPath, o.SourcePath);
+        }
+        foreach (var s in Profile.Samples)
+        {
+            if (s.NumLabels != null) KeepBytesLabelOnly(s, o);
+            if (s.Labels != null) s.DeleteLabel(DiffBaseLabel);
+        }
+
+        var gopt = new GraphOptions
+        {
+            SampleValue = o.SampleValue,
+            SampleMeanDivisor = o.SampleMeanDivisor,
+            FormatTag = (v, key) => Measurement.ScaledLabel(v, key, OutputUnit),
+            CallTree = UsesCallTree,
+            DropNegative = o.DropNegative,
+            KeptNodes = kept,
+        };
+        switch (Format)
+        {
+            case ReportFormat.Raw:
+            case ReportFormat.List:
+            case ReportFormat.WebList:
+            case ReportFormat.Dis:
+            case ReportFormat.Callgrind:
+                gopt.ObjNames = true;
+                break;
+        }
+        return Graph.New(Profile, gopt);
+    }
+
+    private static void KeepBytesLabelOnly(Sample s, ReportOptions o)
+    {
+        var numLabels = s.NumLabels!;
+        if (numLabels.TryGetValue("bytes", out var values))
+        {
+            string unit = o.NumLabelUnits.TryGetValue("bytes", out var u) ? u : "";
+            var units = new string[values.Length];
+            Array.Fill(units, unit);
+            s.NumLabels = new Dictionary<string, long[]>(1, StringComparer.Ordinal) { ["bytes"] = (long[])values.Clone() };
+            s.NumUnits = new Dictionary<string, string[]>(1, StringComparer.Ordinal) { ["bytes"] = units };
+        }
+        else
+        {
+            s.NumLabels = null;
+            s.NumUnits = null;
+        }
+    }
+
+    /// <summary>The call-tree option only applies to visual reports (dot) and callgrind.</summary>
+    private bool UsesCallTree => Options.CallTree && (Format == ReportFormat.Dot || Format == ReportFormat.Callgrind);
+
+    /// <summary>Builds the graph and trims it by the node fraction, node count and edge fraction, as pprof's
+    /// <c>newTrimmedGraph</c> does (rebuilding from the samples after each refinement).</summary>
+    internal TrimmedGraph NewTrimmedGraph()
+    {
+        bool visualMode = Format == ReportFormat.Dot;
+        bool cumSort = Options.CumSort;
+        bool callTree = UsesCallTree;
+        int droppedNodes = 0;
+
+        var g = NewGraph(null);
+        long totalValue = g.Nodes.Sum().Flat;
+        long nodeCutoff = Math.Abs((long)(totalValue * NodeFraction));
+        long edgeCutoff = Math.Abs((long)(totalValue * EdgeFraction));
+
+        if (nodeCutoff > 0)
+        {
+            if (callTree)
+            {
+                var keptPtrs = g.DiscardLowFrequencyNodePtrs(nodeCutoff);
+                if (g.Nodes.Count != keptPtrs.Count)
+                {
+                    droppedNodes = g.Nodes.Count - keptPtrs.Count;
+                    g.TrimTree(keptPtrs);
+                }
+            }
+            else
+            {
+                var kept = g.DiscardLowFrequencyNodes(nodeCutoff);
+                if (g.Nodes.Count != kept.Count)
+                {
+                    droppedNodes = g.Nodes.Count - kept.Count;
+                    g = NewGraph(kept);
+                }
+            }
+        }
+        int origCount = g.Nodes.Count;
+
+        g.SortNodes(cumSort, visualMode);
+        if (NodeCount > 0)
+        {
+            g.TrimLowFrequencyTags(nodeCutoff);
+            g.TrimLowFrequencyEdges(edgeCutoff);
+            if (callTree)
+            {
+                var keptPtrs = g.SelectTopNodePtrs(NodeCount, visualMode);
+                if (g.Nodes.Count != keptPtrs.Count)
+                {
+                    g.TrimTree(keptPtrs);
+                    g.SortNodes(cumSort, visualMode);
+                }
+            }
+            else
+            {
+                var kept = g.SelectTopNodes(NodeCount, visualMode);
+                if (g.Nodes.Count != kept.Count)
+                {
+                    g = NewGraph(kept);
+                    g.SortNodes(cumSort, visualMode);
+                }
+            }
+        }
+
+        g.TrimLowFrequencyTags(nodeCutoff);
+        int droppedEdges = g.TrimLowFrequencyEdges(edgeCutoff);
+        if (visualMode) g.RemoveRedundantEdges();
+        return new TrimmedGraph(g, origCount, droppedNodes, droppedEdges);
+    }
+
+    /// <summary>With output unit <c>minimum</c>, picks the unit for the report from the smallest non-zero node value
+    /// and the total, as pprof does.</summary>
+    internal void SelectOutputUnit(Graph g)
+    {
+        if (OutputUnit != "minimum" || g.Nodes.Count == 0) return;
+        long minValue = 0;
+        foreach (var n in g.Nodes)
+        {
+            long nodeMin = Math.Abs(n.FlatValue());
+            if (nodeMin == 0) nodeMin = Math.Abs(n.CumValue());
+            if (nodeMin > 0 && (minValue == 0 || nodeMin < minValue)) minValue = nodeMin;
+        }
+        long maxValue = Total;
+        if (minValue == 0) minValue = maxValue;
+        double r = Options.Ratio;
+        if (r > 0 && r != 1)
+        {
+            minValue = (long)(minValue * r);
+            maxValue = (long)(maxValue * r);
+        }
+        string sampleUnit = Options.SampleUnit;
+        string minUnit = Measurement.Scale(minValue, sampleUnit, "minimum").Unit;
+        string maxUnit = Measurement.Scale(maxValue, sampleUnit, "minimum").Unit;
+        string unit = minUnit;
+        if (minUnit != maxUnit && minValue * 100 < maxValue && Format != ReportFormat.Callgrind)
+        {
+            unit = Measurement.Scale(100 * minValue, sampleUnit, "minimum").Unit;
+        }
+        OutputUnit = unit.Length != 0 ? unit : sampleUnit;
+    }
+}
+
+/// <summary>A trimmed report graph with the counts its header reports.</summary>
+internal readonly record struct TrimmedGraph(Graph Graph, int OrigCount, int DroppedNodes, int DroppedEdges);

@@ -1,0 +1,67 @@
+using Pprof.Runtime.Collectors;
+
+namespace Pprof.Runtime.Internal;
+
+/// <summary>The in-process, always-on profiles (allocs, mutex, block, threadcreate, exceptions): one EventPipe session on
+/// this process with the keywords of the enabled kinds. Switching a kind on or off restarts the session; the collectors,
+/// and what they have accumulated, survive the restart.</summary>
+internal static class BackgroundProfiling
+{
+    private static readonly object s_lock = new();
+    private static readonly Dictionary<ProfileKind, (EventCollector Collector, DateTime Since)> s_collectors = new();
+    private static readonly HashSet<ProfileKind> s_enabled = new();
+    private static EventSession? s_session;
+
+    public static bool IsEnabled(ProfileKind kind)
+    {
+        lock (s_lock) return s_enabled.Contains(kind);
+    }
+
+    /// <summary>Switches <paramref name="kind"/> on or off; <paramref name="configure"/> adjusts its collector.</summary>
+    public static void Set(ProfileKind kind, bool on, Action<EventCollector>? configure = null)
+    {
+        lock (s_lock)
+        {
+            if (on && !s_collectors.ContainsKey(kind))
+                s_collectors[kind] = (ProfileKinds.Get(kind).CreateCollector!(), DateTime.UtcNow);
+            if (s_collectors.TryGetValue(kind, out var c)) configure?.Invoke(c.Collector);
+            bool changed = on ? s_enabled.Add(kind) : s_enabled.Remove(kind);
+            if (changed) Restart();
+        }
+    }
+
+    private static void Restart()
+    {
+        s_session?.Stop(SessionCollection.StopTimeout);
+        s_session = null;
+        if (s_enabled.Count == 0) return;
+        var collectors = s_enabled.Select(k => s_collectors[k].Collector).ToArray();
+        s_session = EventSession.Start(Environment.ProcessId, collectors);
+    }
+
+    /// <summary>The kind's profile since it was first switched on (empty, with a comment saying how to switch it on,
+    /// when it never was).</summary>
+    public static Pprof.Profile.Profile Snapshot(ProfileKind kind, string howToEnable)
+    {
+        EventCollector collector;
+        DateTime since;
+        List<string> comments = new();
+        lock (s_lock)
+        {
+            if (!s_collectors.TryGetValue(kind, out var c))
+            {
+                c = (ProfileKinds.Get(kind).CreateCollector!(), DateTime.UtcNow);
+                comments.Add($"{ProfileKinds.NameOf(kind)} profiling is off: {howToEnable}");
+            }
+            else if (!s_enabled.Contains(kind))
+            {
+                comments.Add($"{ProfileKinds.NameOf(kind)} profiling is off now; the profile shows what was recorded while it was on");
+            }
+            collector = c.Collector;
+            since = c.Since;
+            int lost = s_session?.EventsLost ?? 0;
+            if (lost > 0) comments.Add($"{lost} events lost (EventPipe buffer overflow): the profile undercounts");
+        }
+        return collector.Snapshot(since, DateTime.UtcNow - since, comments);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics.Tracing;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing.Etlx;
+using Pprof.Runtime.Collectors;
+
+namespace Pprof.Runtime.Internal;
+
+/// <summary>One EventPipe session on a process (this one or another), read live on a dedicated thread through a
+/// <see cref="TraceLog"/> that names methods as they are jitted (and, through a start rundown, those jitted before).
+/// The stop path can never hang its caller: the runtime's stop request runs on its own thread and the caller waits a
+/// bounded time, then closes the stream (a process stopping a session on itself can deadlock, dotnet/runtime#1892).</summary>
+internal sealed class EventSession
+{
+    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+    private const string SampleProfilerProvider = "Microsoft-DotNETCore-SampleProfiler";
+
+    private readonly EventPipeSession _session;
+    private readonly Thread _reader;
+    private readonly ManualResetEventSlim _done = new(false);
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TraceLogEventSource? _source;
+    private Exception? _readError;
+    private int _stopped;
+
+    private EventSession(EventPipeSession session, DiagnosticsClient client, IReadOnlyList<EventCollector> collectors, SessionContext context)
+    {
+        _session = session;
+        Context = context;
+        _reader = new Thread(() => Read(client, collectors)) { IsBackground = true, Name = "pprof-events" };
+    }
+
+    public SessionContext Context { get; }
+
+    /// <summary>Completes when the event stream ends (stopped, or the process exited).</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Events the runtime dropped (buffer overflow) so far.</summary>
+    public int EventsLost => _source?.EventsLost ?? 0;
+
+    /// <summary>Set when reading failed for a reason other than the stream ending.</summary>
+    public Exception? ReadError => _readError;
+
+    /// <summary>Receives timing notes of the stop path (for diagnosing slow stops); null normally.</summary>
+    internal static Action<string>? Trace { get; set; }
+
+    /// <summary>Starts a session with the providers the collectors need and attaches them.</summary>
+    public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, int bufferMB = 64)
+    {
+        long keywords = RuntimeKeyword.MethodNames;
+        bool sampler = false;
+        foreach (var c in collectors)
+        {
+            keywords |= c.RuntimeKeywords;
+            sampler |= c.NeedsSampleProfiler;
+        }
+        var providers = new List<EventPipeProvider> { new(RuntimeProvider, EventLevel.Verbose, keywords) };
+        if (sampler) providers.Add(new EventPipeProvider(SampleProfilerProvider, EventLevel.Informational));
+        var client = ProcessDiscovery.Connect(processId);
+        EventPipeSession session;
+        try
+        {
+            session = client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: bufferMB);
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or ServerErrorException or IOException or TimeoutException)
+        {
+            throw ProcessDiscovery.Explain(processId, e);
+        }
+        var s = new EventSession(session, client, collectors, new SessionContext(processId));
+        // Thread names are read from the start: events are processed seconds late (start rundown, time sorting).
+        if (sampler) s.Context.TrackThreadNames();
+        s._reader.Start();
+        return s;
+    }
+
+    private void Read(DiagnosticsClient client, IReadOnlyList<EventCollector> collectors)
+    {
+        try
+        {
+            using var source = TraceLog.CreateFromEventPipeSession(_session, TraceLog.EventPipeRundownConfiguration.Enable(client));
+            _source = source;
+            Trace?.Invoke("reader: trace log ready (start rundown done)");
+            var resolver = new StackResolver(Context.InProcess);
+            foreach (var c in collectors) c.Attach(source, resolver, Context);
+            source.Process();
+            Trace?.Invoke("reader: Process returned");
+        }
+        catch (Exception e)
+        {
+            if (Volatile.Read(ref _stopped) == 0) _readError = e;
+        }
+        finally
+        {
+            _completion.TrySetResult();
+            _done.Set();
+        }
+    }
+
+    /// <summary>Longest time to finish processing the events already received once the runtime has ended the session
+    /// (the live trace log holds a few seconds of events for time sorting, more on a loaded machine).</summary>
+    public static TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stops the session. The runtime's stop request gets at most <paramref name="timeout"/> (a process stopping
+    /// a session on itself can deadlock); past that the stream is closed and whatever arrived is kept. Once the runtime
+    /// has ended the session, the events already received are processed (at most <see cref="DrainTimeout"/>).
+    /// Returns notes for the profile's comments (lost events, timeouts). Safe to call more than once, from any thread.</summary>
+    public List<string> Stop(TimeSpan timeout)
+    {
+        var notes = new List<string>();
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            var stopped = new ManualResetEventSlim(false);
+            var stopper = new Thread(() =>
+            {
+                try
+                {
+                    _session.Stop();
+                }
+                catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or TimeoutException or ObjectDisposedException or EndOfStreamException or InvalidOperationException)
+                {
+                    // The process is gone or the stream already closed: reading ends on its own.
+                }
+                finally
+                {
+                    stopped.Set();
+                }
+            }) { IsBackground = true, Name = "pprof-stop" };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            stopper.Start();
+            bool stopAnswered = WaitHandle.WaitAny(new[] { stopped.WaitHandle, _done.WaitHandle }, timeout) != WaitHandle.WaitTimeout;
+            Trace?.Invoke($"stop: runtime answered after {clock.ElapsedMilliseconds} ms: {stopAnswered}");
+            bool finished = stopAnswered && _done.Wait(DrainTimeout);
+            Trace?.Invoke($"stop: events done after {clock.ElapsedMilliseconds} ms: {finished}");
+            if (!finished)
+            {
+                notes.Add(stopAnswered
+                    ? $"processing the received events took longer than {DrainTimeout.TotalSeconds:0.#}s; the stream was closed and the profile may miss the last events"
+                    : $"the runtime did not end the session within {timeout.TotalSeconds:0.#}s; the stream was closed and the profile may miss the last events");
+                try
+                {
+                    _session.Dispose();
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                }
+                _done.Wait(TimeSpan.FromSeconds(2));
+            }
+        }
+        else
+        {
+            _done.Wait(timeout);
+        }
+        Context.StopTracking();
+        int lost = EventsLost;
+        if (lost > 0) notes.Add($"{lost} events lost (EventPipe buffer overflow): the profile undercounts");
+        if (_readError != null) notes.Add("event stream error: " + _readError.Message);
+        return notes;
+    }
+}

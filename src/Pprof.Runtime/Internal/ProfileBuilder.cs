@@ -1,0 +1,133 @@
+using Pprof.Profile;
+using PValueType = Pprof.Profile.ValueType;
+
+namespace Pprof.Runtime.Internal;
+
+/// <summary>Aggregates samples (stack, labels, values) and builds a <see cref="Profile.Profile"/> with one Function per
+/// distinct frame name and file and one Location per distinct frame and line. Not thread-safe: callers lock.</summary>
+internal sealed class ProfileBuilder
+{
+    private readonly PValueType[] _sampleTypes;
+    private readonly string _defaultSampleType;
+    private readonly PValueType _periodType;
+    private readonly long _period;
+    private readonly Dictionary<SampleKey, double[]> _samples = new();
+
+    public ProfileBuilder(PValueType[] sampleTypes, string defaultSampleType, PValueType periodType, long period)
+    {
+        _sampleTypes = sampleTypes;
+        _defaultSampleType = defaultSampleType;
+        _periodType = periodType;
+        _period = period;
+    }
+
+    public int SampleCount => _samples.Count;
+
+    /// <summary>Adds <paramref name="values"/> to the sample with this stack (leaf first) and labels.</summary>
+    public void Add(Frame[] stack, ReadOnlySpan<double> values, SampleLabels labels)
+    {
+        var key = new SampleKey(stack, labels);
+        if (!_samples.TryGetValue(key, out var acc))
+        {
+            acc = new double[_sampleTypes.Length];
+            _samples.Add(key, acc);
+        }
+        for (int i = 0; i < acc.Length; i++) acc[i] += values[i];
+    }
+
+    public void Clear() => _samples.Clear();
+
+    /// <summary>Builds the profile. <paramref name="start"/> and <paramref name="duration"/> fill the time fields.</summary>
+    public Profile.Profile Build(DateTime start, TimeSpan duration, IEnumerable<string> comments)
+    {
+        var p = new Profile.Profile
+        {
+            SampleTypes = _sampleTypes.Select(t => t.Clone()).ToList(),
+            DefaultSampleType = _defaultSampleType,
+            PeriodType = _periodType.Clone(),
+            Period = _period,
+            TimeNanos = (start.ToUniversalTime() - DateTime.UnixEpoch).Ticks * 100,
+            DurationNanos = Math.Max(0, duration.Ticks * 100),
+        };
+        p.Comments.AddRange(comments);
+        var functions = new Dictionary<(string, string), Function>();
+        var locations = new Dictionary<(Function, long), Location>();
+        var byFrame = new Dictionary<Frame, Location>(ReferenceEqualityComparer.Instance);
+        var mapping = new Mapping { Id = 1, File = "[dotnet]", HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
+        p.Mappings.Add(mapping);
+
+        Location LocationOf(Frame f)
+        {
+            if (byFrame.TryGetValue(f, out var loc)) return loc;
+            if (!functions.TryGetValue((f.Name, f.File), out var fn))
+            {
+                fn = new Function { Id = (ulong)p.Functions.Count + 1, Name = f.Name, SystemName = f.SystemName, Filename = f.File, StartLine = f.StartLine };
+                functions.Add((f.Name, f.File), fn);
+                p.Functions.Add(fn);
+            }
+            if (!locations.TryGetValue((fn, f.Line), out loc))
+            {
+                loc = new Location { Id = (ulong)p.Locations.Count + 1, Mapping = mapping, Lines = new[] { new Line(fn, f.Line) } };
+                locations.Add((fn, f.Line), loc);
+                p.Locations.Add(loc);
+            }
+            byFrame.Add(f, loc);
+            return loc;
+        }
+
+        // Merge samples whose stacks became identical after location dedup (frames from different sessions).
+        var merged = new Dictionary<(string, SampleLabels), Sample>();
+        foreach (var (key, acc) in _samples)
+        {
+            var locs = new Location[key.Stack.Length];
+            for (int i = 0; i < locs.Length; i++) locs[i] = LocationOf(key.Stack[i]);
+            string stackKey = string.Join(',', locs.Select(l => l.Id));
+            if (merged.TryGetValue((stackKey, key.Labels), out var existing))
+            {
+                for (int i = 0; i < acc.Length; i++) existing.Values[i] += (long)Math.Round(acc[i]);
+                continue;
+            }
+            var values = new long[acc.Length];
+            for (int i = 0; i < acc.Length; i++) values[i] = (long)Math.Round(acc[i]);
+            var s = new Sample(locs, values);
+            key.Labels.ApplyTo(s);
+            merged.Add((stackKey, key.Labels), s);
+            p.Samples.Add(s);
+        }
+        p.Samples.RemoveAll(s => s.Values.All(v => v == 0));
+        p.CheckValid();
+        return p;
+    }
+
+    private readonly struct SampleKey : IEquatable<SampleKey>
+    {
+        public SampleKey(Frame[] stack, SampleLabels labels)
+        {
+            Stack = stack;
+            Labels = labels;
+        }
+
+        public Frame[] Stack { get; }
+        public SampleLabels Labels { get; }
+
+        public bool Equals(SampleKey other)
+        {
+            if (!ReferenceEquals(Stack, other.Stack))
+            {
+                if (Stack.Length != other.Stack.Length) return false;
+                for (int i = 0; i < Stack.Length; i++) if (!ReferenceEquals(Stack[i], other.Stack[i])) return false;
+            }
+            return Labels.Equals(other.Labels);
+        }
+
+        public override bool Equals(object? obj) => obj is SampleKey k && Equals(k);
+
+        public override int GetHashCode()
+        {
+            var h = new HashCode();
+            foreach (var f in Stack) h.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(f));
+            h.Add(Labels);
+            return h.ToHashCode();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Pprof.Runtime.Collectors;
+
+namespace Pprof.Runtime.Internal;
+
+/// <summary>Collects one profile from a process over a duration: start a session with the kind's collector, wait for
+/// the duration, cancellation or the process's exit, stop (bounded), snapshot. CPU profiles are exclusive per process.</summary>
+internal static class SessionCollection
+{
+    /// <summary>Longest wait for this process's runtime to end a session on itself before the stream is closed (the
+    /// self-stop can deadlock, dotnet/runtime#1892).</summary>
+    public static TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait for another process's runtime to end a session (it cannot deadlock us, but a loaded
+    /// machine can make it slow).</summary>
+    public static TimeSpan RemoteStopTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    public static TimeSpan StopTimeoutFor(int pid) => pid == Environment.ProcessId ? StopTimeout : RemoteStopTimeout;
+
+    private static readonly HashSet<int> s_cpuInUse = new();
+
+    /// <summary>Reserves the CPU profiler of <paramref name="pid"/>; throws "cpu profiling already in use".</summary>
+    public static IDisposable ReserveCpu(int pid)
+    {
+        lock (s_cpuInUse)
+        {
+            if (!s_cpuInUse.Add(pid)) throw new ProfilerException("cpu profiling already in use");
+        }
+        return new Reservation(pid);
+    }
+
+    public static async Task<Pprof.Profile.Profile> CollectAsync(int pid, ProfileKinds.Entry entry, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    {
+        if (entry.Collect != null) return await entry.Collect(pid, duration, progress, ct).ConfigureAwait(false);
+        if (entry.CreateCollector == null) throw new InvalidOperationException($"profile kind {entry.Name} has no collector");
+        IDisposable? reservation = entry.Kind == ProfileKind.Cpu ? ReserveCpu(pid) : null;
+        try
+        {
+            var collector = entry.CreateCollector();
+            return await CollectAsync(pid, collector, duration, progress, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            reservation?.Dispose();
+        }
+    }
+
+    public static async Task<Pprof.Profile.Profile> CollectAsync(int pid, EventCollector collector, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+        => (await CollectAsync(pid, new[] { collector }, duration, progress, ct).ConfigureAwait(false))[0];
+
+    /// <summary>Collects several profiles from one session (what the in-process always-on profiles cost together).</summary>
+    public static async Task<Pprof.Profile.Profile[]> CollectAsync(int pid, IReadOnlyList<EventCollector> collectors, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    {
+        bool labels = pid == Environment.ProcessId && collectors.Any(c => c.NeedsSampleProfiler);
+        if (labels) LabelTracker.BeginRecording();
+        try
+        {
+            var start = DateTime.UtcNow;
+            var clock = Stopwatch.StartNew();
+            var session = await Task.Run(() => EventSession.Start(pid, collectors), CancellationToken.None).ConfigureAwait(false);
+            var notes = new List<string>();
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var delay = Task.Delay(duration, cts.Token);
+                while (true)
+                {
+                    var tick = Task.Delay(TimeSpan.FromMilliseconds(250), cts.Token);
+                    var done = await Task.WhenAny(delay, session.Completion, tick).ConfigureAwait(false);
+                    progress?.Report(clock.Elapsed);
+                    if (done == session.Completion)
+                    {
+                        notes.Add($"the event stream ended after {clock.Elapsed.TotalSeconds:0.0}s (the process exited?): the profile is partial");
+                        break;
+                    }
+                    if (done == delay || ct.IsCancellationRequested) break;
+                }
+                cts.Cancel();
+            }
+            finally
+            {
+                notes.InsertRange(0, await Task.Run(() => session.Stop(StopTimeoutFor(pid)), CancellationToken.None).ConfigureAwait(false));
+            }
+            var elapsed = clock.Elapsed;
+            string process = ProcessDiscovery.ProcessName(pid);
+            return collectors.Select(c =>
+            {
+                var comments = new List<string> { $"dotnet-pprof {ProfileKinds.NameOf(c.Kind)} profile of pid {pid} ({process})" };
+                comments.AddRange(notes);
+                return c.Snapshot(start, elapsed, comments);
+            }).ToArray();
+        }
+        finally
+        {
+            if (labels) LabelTracker.EndRecording();
+        }
+    }
+
+    private sealed class Reservation : IDisposable
+    {
+        private int _pid;
+
+        public Reservation(int pid) => _pid = pid;
+
+        public void Dispose()
+        {
+            int pid = Interlocked.Exchange(ref _pid, -1);
+            if (pid < 0) return;
+            lock (s_cpuInUse) s_cpuInUse.Remove(pid);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Diagnostics.NETCore.Client;
+using Pprof.Runtime.Internal;
+
+namespace Pprof.Cli.Collect;
+
+/// <summary><c>dotnet-pprof ps</c>: lists the .NET processes that can be profiled (pid, name, runtime version,
+/// command line), found by their diagnostic sockets.</summary>
+internal static class PsCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length > 0 && args[0] is "-h" or "--help" or "-help")
+        {
+            stdout.WriteLine("usage: dotnet-pprof ps\n\nLists running .NET processes: pid, name, runtime version and command line.");
+            return 0;
+        }
+        if (args.Length > 0)
+        {
+            stderr.WriteLine($"dotnet-pprof ps: unexpected argument {args[0]}");
+            return 2;
+        }
+        var rows = new List<string[]>();
+        foreach (int pid in ProcessDiscovery.ProcessIds())
+        {
+            string version = RuntimeVersion(pid);
+            rows.Add(new[] { pid.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), version, ProcessDiscovery.CommandLine(pid) });
+        }
+        if (rows.Count == 0)
+        {
+            stderr.WriteLine("dotnet-pprof ps: no .NET processes found (looked for diagnostic sockets in " + ProcessDiscovery.SocketDirectory + ")");
+            return 0;
+        }
+        var header = new[] { "PID", "NAME", "RUNTIME", "COMMAND" };
+        int w0 = Math.Max(header[0].Length, rows.Max(r => r[0].Length));
+        int w1 = Math.Max(header[1].Length, rows.Max(r => r[1].Length));
+        int w2 = Math.Max(header[2].Length, rows.Max(r => r[2].Length));
+        foreach (var r in rows.Prepend(header))
+            stdout.WriteLine($"{r[0].PadLeft(w0)}  {r[1].PadRight(w1)}  {r[2].PadRight(w2)}  {r[3]}".TrimEnd());
+        return 0;
+    }
+
+    /// <summary>The target's runtime version through the diagnostic port, or "?" when it does not answer.</summary>
+    private static string RuntimeVersion(int pid)
+    {
+        try
+        {
+            // GetProcessInfo is not public in every version of the client: reach it by name.
+            var method = typeof(DiagnosticsClient).GetMethod("GetProcessInfo", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, Type.EmptyTypes);
+            if (method == null) return "?";
+            var task = Task.Run(() => method.Invoke(new DiagnosticsClient(pid), null));
+            if (!task.Wait(TimeSpan.FromSeconds(3))) return "?";
+            var info = task.Result;
+            var prop = info?.GetType().GetProperty("ClrProductVersionString");
+            string? v = prop?.GetValue(info) as string;
+            if (string.IsNullOrEmpty(v)) return "?";
+            int plus = v.IndexOf('+');
+            return plus > 0 ? v[..plus] : v;
+        }
+        catch (AggregateException)
+        {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Pprof.Report;
+
+namespace Pprof.Cli.Driver;
+
+/// <summary>Writes a report for a processed profile; the default is <see cref="ReportGenerator.Generate"/>.</summary>
+internal delegate void ReportWriter(Stream output, Pprof.Profile.Profile profile, ReportOptions options);

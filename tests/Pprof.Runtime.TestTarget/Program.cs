@@ -1,0 +1,32 @@
+using Pprof.Runtime.TestTarget;
+
+// A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
+// Usage: Pprof.Runtime.TestTarget [seconds] [workload...]   workloads: cpu alloc mutex block threads exceptions idle
+double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60;
+var kinds = args.Length > 1 ? args[1..] : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
+var end = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+Console.WriteLine($"ready {Environment.ProcessId}");
+Console.Out.Flush();
+var workers = new List<Thread>();
+foreach (var kind in kinds)
+{
+    var t = new Thread(() =>
+    {
+        while (DateTime.UtcNow < end)
+        {
+            switch (kind)
+            {
+                case "cpu": Workloads.SpinHot(TimeSpan.FromMilliseconds(200)); break;
+                case "alloc": Workloads.AllocateMix(10_000_000); Thread.Sleep(20); break;
+                case "mutex": Workloads.ContendLock(2, 10, TimeSpan.FromMilliseconds(2)); break;
+                case "block": Workloads.BlockOnWaits(2, TimeSpan.FromMilliseconds(20)); break;
+                case "threads": Workloads.CreateThreads(2); Thread.Sleep(100); break;
+                case "exceptions": Workloads.ThrowExceptions(5); Thread.Sleep(100); break;
+                default: Thread.Sleep(100); break;
+            }
+        }
+    }) { Name = "wl-" + kind, IsBackground = true };
+    t.Start();
+    workers.Add(t);
+}
+foreach (var t in workers) t.Join();

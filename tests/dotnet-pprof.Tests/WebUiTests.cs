@@ -1,0 +1,168 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Pprof.Cli.Driver;
+using Pprof.Cli.Web;
+using WebRequest = Pprof.Cli.Web.WebRequest;
+using WebResponse = Pprof.Cli.Web.WebResponse;
+
+namespace Pprof.Cli.Tests;
+
+public sealed class WebUiTests : IDisposable
+{
+    private readonly string _settings = Path.Combine(Path.GetTempPath(), "webui-settings-" + Guid.NewGuid().ToString("N") + ".json");
+    private readonly WebUi _ui;
+
+    public WebUiTests() => _ui = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, loopbackOnly: true);
+
+    public void Dispose() => File.Delete(_settings);
+
+    private WebResponse Get(string pathAndQuery, IPAddress? remote = null, string method = "GET", string body = "")
+    {
+        int q = pathAndQuery.IndexOf('?');
+        var query = WebRequest.ParseQuery(q < 0 ? "" : pathAndQuery[(q + 1)..]);
+        return _ui.Handle(new WebRequest(method, q < 0 ? pathAndQuery : pathAndQuery[..q], query, remote ?? IPAddress.Loopback, body));
+    }
+
+    private static List<string> TopNames(string html) =>
+        System.Text.RegularExpressions.Regex.Matches(html, "<tr data-name=\"([^\"]*)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+
+    [Fact]
+    public void NonLocalClientsAreRefusedWhenBoundToLocalhost()
+    {
+        Assert.Equal(403, Get("/top", IPAddress.Parse("192.0.2.7")).Status);
+        Assert.Equal(403, Get("/assets/ui.js", IPAddress.Parse("2001:db8::1")).Status);
+        Assert.Equal(200, Get("/top", IPAddress.IPv6Loopback).Status);
+        var open = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, loopbackOnly: false);
+        Assert.Equal(200, open.Handle(new WebRequest("GET", "/top", new Dictionary<string, string>(), IPAddress.Parse("192.0.2.7"))).Status);
+    }
+
+    [Fact]
+    public void EveryViewIsServed()
+    {
+        foreach (var (path, name) in WebUi.Views)
+        {
+            var r = Get(path);
+            Assert.Equal(200, r.Status);
+            Assert.Contains("<a class=\"view active\" data-path=\"" + path + "\"", r.Text);
+            Assert.Contains("id=\"sample-type\"", r.Text);
+            Assert.DoesNotContain("class=\"error\"", r.Text);
+        }
+        Assert.Contains("<svg width=\"100%\" height=\"100%\" data-pprof-panzoom=\"1\"", Get("/").Text);
+        Assert.Contains("id=\"flame-data\"", Get("/flamegraph").Text);
+        Assert.Equal(404, Get("/nope").Status);
+    }
+
+    [Fact]
+    public void AssetsAreServedByTheToolItself()
+    {
+        foreach (var a in new[] { "ui.js", "ui.css", "flamegraph.js", "flamegraph.css", "svgpanzoom.js" })
+        {
+            var r = Get("/assets/" + a);
+            Assert.Equal(200, r.Status);
+            Assert.True(r.Body.Length > 200, a);
+        }
+        // No page refers to another host.
+        foreach (var (path, _) in WebUi.Views)
+        {
+            string html = Get(path).Text;
+            Assert.DoesNotContain("src=\"http", html);
+            Assert.DoesNotContain("href=\"http", html);
+            Assert.DoesNotContain("src=\"//", html);
+        }
+    }
+
+    [Fact]
+    public void UrlParametersShapeTheView()
+    {
+        var all = TopNames(Get("/top").Text);
+        Assert.Equal(new[] { "math.Sqrt", "os.Read", "main.compute", "main.io", "main.main" }, all);
+        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(Get("/top?f=main%5C.io").Text));
+        Assert.Equal(new[] { "math.Sqrt", "main.compute", "main.main" }, TopNames(Get("/top?i=os%5C.Read").Text));
+        Assert.Equal(new[] { "math.Sqrt", "os.Read", "main.compute" }, TopNames(Get("/top?h=main%5C.(main|io)$").Text));
+        Assert.Equal(new[] { "math.Sqrt", "os.Read" }, TopNames(Get("/top?s=Sqrt|Read").Text));
+        string samples = Get("/top?si=samples").Text;
+        Assert.Contains("Type: samples", samples);
+        Assert.Contains("<option value=\"samples\" selected>", samples);
+        Assert.Contains("Type: cpu", Get("/top").Text);
+    }
+
+    [Fact]
+    public void BadParametersAreShownNotThrown()
+    {
+        var r = Get("/top?f=(unclosed");
+        Assert.Equal(200, r.Status);
+        Assert.Contains("class=\"error\"", r.Text);
+        Assert.Contains("class=\"error\"", Get("/top?si=nosuchtype").Text);
+    }
+
+    [Fact]
+    public void DownloadIsTheCurrentProfileAsGzippedProto()
+    {
+        var r = Get("/download?f=main%5C.io");
+        Assert.Equal(200, r.Status);
+        Assert.Contains(r.Headers, h => h.Key == "Content-Disposition" && h.Value.Contains("profile.pb.gz"));
+        Assert.Equal(new byte[] { 0x1f, 0x8b }, r.Body.Take(2).ToArray());
+        var p = Pprof.Profile.Profile.Parse(r.Body);
+        Assert.Single(p.Samples);
+        Assert.Equal(30, p.Samples[0].Values[0]);
+    }
+
+    [Fact]
+    public void SavedConfigurationsRoundTrip()
+    {
+        Assert.Equal(405, Get("/saveconfig?config=mine").Status);
+        Assert.Equal(200, Get("/saveconfig?config=mine", method: "POST", body: "f=main&si=samples").Status);
+        string page = Get("/top").Text;
+        Assert.Contains("data-query=\"f=main&amp;si=samples\"", page);
+        Assert.Contains(">mine</a>", page);
+        Assert.Contains("mine", File.ReadAllText(_settings));
+        Assert.Equal(200, Get("/deleteconfig?config=mine", method: "POST").Status);
+        Assert.DoesNotContain(">mine</a>", Get("/top").Text);
+        Assert.Equal(404, Get("/deleteconfig?config=mine", method: "POST").Status);
+    }
+
+    [Theory]
+    [InlineData(":8080", "localhost", 8080)]
+    [InlineData("localhost:", "localhost", 0)]
+    [InlineData(":", "localhost", 0)]
+    [InlineData("0.0.0.0:9000", "0.0.0.0", 9000)]
+    [InlineData("[::1]:7000", "::1", 7000)]
+    public void HostPortDefaults(string hostport, string host, int port) =>
+        Assert.Equal((host, port), WebServer.ParseHostPort(hostport));
+
+    [Theory]
+    [InlineData("8080")]
+    [InlineData("host:notaport")]
+    [InlineData("host:70000")]
+    public void BadHostPortIsOneClearError(string hostport)
+    {
+        var e = Assert.Throws<PprofException>(() => WebServer.ParseHostPort(hostport));
+        Assert.Contains("-http=" + hostport, e.Message);
+    }
+
+    [Fact]
+    public async Task ServesOverHttpOnLoopbackOnly()
+    {
+        using var server = WebServer.Start("localhost:0", WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, out string url);
+        Assert.StartsWith("http://localhost:", url);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var r = await http.GetAsync($"http://127.0.0.1:{server.Port}/top?f=os");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        string html = await r.Content.ReadAsStringAsync();
+        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(html));
+        var js = await http.GetAsync($"http://127.0.0.1:{server.Port}/assets/flamegraph.js");
+        Assert.Equal("text/javascript", js.Content.Headers.ContentType!.MediaType);
+
+        // No other address of this machine accepts connections on the port.
+        var others = NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .Where(a => !IPAddress.IsLoopback(a) && a.AddressFamily == AddressFamily.InterNetwork).ToList();
+        foreach (var a in others)
+        {
+            using var c = new TcpClient();
+            await Assert.ThrowsAnyAsync<SocketException>(() => c.ConnectAsync(a, server.Port));
+        }
+    }
+}
