@@ -6,7 +6,10 @@ namespace PprofBench;
 /// <summary>Builds a large, deterministic CPU profile shaped like a real service's: a few hot call paths and a long tail.</summary>
 internal static class SyntheticProfile
 {
-    public static Profile Create(int samples, int functions, int maxDepth, int seed = 42)
+    /// <summary>How stacks are drawn: down a fixed call graph (as in a real program), or every frame at random (worst case: nearly every caller/callee pair distinct).</summary>
+    public enum Shape { CallTree, Random }
+
+    public static Profile Create(int samples, int functions, int maxDepth, Shape shape = Shape.CallTree, int seed = 42)
     {
         var rng = new Random(seed);
         var p = new Profile
@@ -40,6 +43,7 @@ internal static class SyntheticProfile
             p.Locations.Add(new Location { Id = (ulong)i + 1, Mapping = mapping, Address = 0x400000 + (ulong)i * 16, Lines = lines });
         }
         int locCount = p.Locations.Count;
+        if (shape == Shape.CallTree) return AddCallTreeSamples(p, samples, maxDepth, rng);
         // Skewed choice: most frames come from a small hot set.
         int Pick()
         {
@@ -58,6 +62,39 @@ internal static class SyntheticProfile
             }
             long n = 1 + (rng.Next(100) == 0 ? rng.Next(5) : 0);
             var sample = new Sample(stack, new[] { n, n * 10_000_000 });
+            if (s % 10 == 0) sample.SetLabel("thread", "worker-" + (s % 16));
+            p.Samples.Add(sample);
+        }
+        return p;
+    }
+
+    /// <summary>Each location calls up to four others (a fixed call graph); a sample is a walk from the root down it.</summary>
+    private static Profile AddCallTreeSamples(Profile p, int samples, int maxDepth, Random rng)
+    {
+        int n = p.Locations.Count;
+        var callees = new int[n][];
+        for (int i = 0; i < n; i++)
+        {
+            int k = 1 + rng.Next(4);
+            callees[i] = new int[k];
+            for (int j = 0; j < k; j++) callees[i][j] = (int)(Math.Pow(rng.NextDouble(), 2) * n);
+        }
+        var path = new List<Location>(maxDepth);
+        for (int s = 0; s < samples; s++)
+        {
+            int depth = 1 + (int)(Math.Sqrt(rng.NextDouble()) * (maxDepth - 1));
+            path.Clear();
+            int cur = 0;
+            for (int d = 0; d < depth; d++)
+            {
+                path.Add(p.Locations[cur]);
+                var next = callees[cur];
+                // Skewed: the first callee is the hot one.
+                cur = next[rng.Next(100) < 60 ? 0 : rng.Next(next.Length)];
+            }
+            path.Reverse();
+            long v = 1 + (rng.Next(100) == 0 ? rng.Next(5) : 0);
+            var sample = new Sample(path.ToArray(), new[] { v, v * 10_000_000 });
             if (s % 10 == 0) sample.SetLabel("thread", "worker-" + (s % 16));
             p.Samples.Add(sample);
         }

@@ -25,7 +25,8 @@ internal static class PprofDriver
             var p = (fetcher ?? new Fetcher(ui)).FetchProfiles(cl.Source);
             if (cl.Command != null)
             {
-                GenerateReport(p, cl.Command, cl.Config, ui);
+                // One report, then exit: the profile is not needed afterwards, so it need not be copied.
+                GenerateReport(p, cl.Command, cl.Config, ui, consumeProfile: true);
                 return 0;
             }
             if (cl.Source.HttpHostport.Length > 0)
@@ -67,9 +68,11 @@ internal static class PprofDriver
 
     /// <summary>Generates the report for <paramref name="cmd"/> (name and optional regexp argument) and writes it to
     /// standard output or <c>-output</c> (pprof's generateReport).</summary>
-    public static void GenerateReport(PprofProfile p, string[] cmd, PprofConfig cfg, PprofUI ui)
+    /// <param name="consumeProfile">True when the caller will not use <paramref name="p"/> again, so the report may
+    /// modify it in place instead of working on a copy (the one-shot command line).</param>
+    public static void GenerateReport(PprofProfile p, string[] cmd, PprofConfig cfg, PprofUI ui, bool consumeProfile = false)
     {
-        var (c, profile, ropt) = GenerateRawReport(p, cmd, cfg, ui);
+        var (c, profile, ropt) = GenerateRawReport(p, cmd, cfg, ui, consumeProfile);
         var dst = new MemoryStream();
         (c.Writer ?? ReportGenerator.Generate)(dst, profile, ropt);
         ReadOnlyMemory<byte> src = dst.GetBuffer().AsMemory(0, (int)dst.Length);
@@ -113,9 +116,9 @@ internal static class PprofDriver
 
     /// <summary>Prepares a copy of <paramref name="p"/> and the report options for <paramref name="cmd"/>: overrides,
     /// tag roots, focus filters, aggregation (pprof's generateRawReport).</summary>
-    public static (ReportCommand Command, PprofProfile Profile, ReportOptions Options) GenerateRawReport(PprofProfile p, string[] cmd, PprofConfig cfg, PprofUI ui)
+    public static (ReportCommand Command, PprofProfile Profile, ReportOptions Options) GenerateRawReport(PprofProfile p, string[] cmd, PprofConfig cfg, PprofUI ui, bool consumeProfile = false)
     {
-        p = p.Copy();
+        if (!consumeProfile) p = p.Copy();
         var numLabelUnits = IdentifyNumLabelUnits(p, ui);
         var c = ReportCommands.Find(cmd[0]) ?? throw new PprofException($"unrecognized command: \"{cmd[0]}\"");
         cfg = ApplyCommandOverrides(c, cfg);
