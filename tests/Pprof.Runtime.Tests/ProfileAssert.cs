@@ -21,7 +21,9 @@ internal static class ProfileAssert
         var thread = new Thread(() => result = workload()) { Name = threadName ?? "workload" };
         thread.Start();
         await Task.Run(() => thread.Join());
-        await Task.Delay(300);
+        // Events reach the collector late (the live trace log sorts them by time, and a busy 2-core CI machine adds
+        // more lag): give the tail of the workload time to arrive before stopping.
+        await Task.Delay(2000);
         cts.Cancel();
         var profile = await collect;
         return (RoundTrip(profile), result);
