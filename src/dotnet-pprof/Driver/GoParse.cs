@@ -151,25 +151,6 @@ internal static class GoParse
         return sb.ToString();
     }
 
-    /// <summary>strconv.Quote for printable text.</summary>
-    public static string Quote(string s)
-    {
-        var sb = new StringBuilder("\"");
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\r': sb.Append("\\r"); break;
-                default:
-                    if (c < 0x20 || c == 0x7F) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    /// <summary>strconv.Quote for printable text (the escaping is the profile library's, shared with its messages).</summary>
+    public static string Quote(string s) => "\"" + global::Pprof.Profile.Profile.GoQuote(s) + "\"";
 }
