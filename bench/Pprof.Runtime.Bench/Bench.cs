@@ -2,8 +2,12 @@ using System.Diagnostics;
 
 namespace Pprof.Runtime.Bench;
 
-/// <summary>Throughput of a worker process with and without a profiler attached.</summary>
-internal readonly record struct Measurement(double Baseline, double Profiled, double OverheadPercent);
+/// <summary>Throughput of a worker process with and without a profiler attached, and where the CPU went: the worker's
+/// own CPU (the workload plus the runtime's event and stack-walk work) and the collector's CPU (our reader, or
+/// dotnet-trace), both in cores (CPU seconds per second) during the windows with profiling.</summary>
+/// <remarks><see cref="CpuPerOpPercent"/>, the change in the worker's CPU time per operation, is the profiler's cost inside
+/// the worker regardless of how much CPU the machine had to give: the figure to trust on a shared machine.</remarks>
+internal readonly record struct Measurement(double Baseline, double Profiled, double OverheadPercent, double WorkerCoresOff, double WorkerCoresOn, double CollectorCores, double AllocBytesPerSecondOff, double CpuPerOpPercent);
 
 /// <summary>Runs one measurement: in one worker process, alternate a window without profiling and a window with,
 /// <c>rounds</c> times; the overhead is the median of the paired ratios, which keeps slow drifts of a shared machine's
@@ -12,19 +16,40 @@ internal static class Bench
 {
     public static int Rounds { get; set; } = 3;
 
-    public static Measurement Measure(string workload, double window, Func<int, Task> profile)
+    /// <summary>The process whose CPU counts as the collector's while a profile runs: this one for our collectors
+    /// (the default), the dotnet-trace child for its rows.</summary>
+    public static volatile int CollectorPid;
+
+    /// <param name="settleSeconds">Time between starting the profile and the window with it (session start, start
+    /// rundown; longer for the in-process rows, where each switch restarts the session).</param>
+    public static Measurement Measure(string workload, double window, Func<WorkerProcess, Task> profile, double settleSeconds = 1)
     {
         using var worker = WorkerProcess.Start(workload);
         Thread.Sleep(1500); // warm up: tiering, caches
         var offs = new List<double>();
         var ons = new List<double>();
         var ratios = new List<double>();
+        var cpuPerOp = new List<double>();
+        double workerOff = 0, workerOn = 0, collector = 0, allocated = 0;
         for (int r = 0; r < Rounds; r++)
         {
-            double baseline = worker.Throughput(window);
-            var run = Task.Run(() => profile(worker.Pid));
-            Thread.Sleep(1000); // session start and start rundown
-            double profiled = worker.Throughput(window);
+            double w0 = Cpu.ProcessSeconds(worker.Pid);
+            long a0 = worker.AllocatedBytes;
+            double baseline = worker.Throughput(window, out double offSeconds);
+            allocated += (worker.AllocatedBytes - a0) / offSeconds;
+            double cpuOff = Cpu.ProcessSeconds(worker.Pid) - w0;
+            workerOff += cpuOff / offSeconds;
+            CollectorPid = Environment.ProcessId;
+            var run = Task.Run(() => profile(worker));
+            Thread.Sleep(TimeSpan.FromSeconds(settleSeconds)); // session start and start rundown
+            int collectorPid = CollectorPid;
+            double c0 = Cpu.ProcessSeconds(collectorPid);
+            w0 = Cpu.ProcessSeconds(worker.Pid);
+            double profiled = worker.Throughput(window, out double onSeconds);
+            double cpuOn = Cpu.ProcessSeconds(worker.Pid) - w0;
+            workerOn += cpuOn / onSeconds;
+            if (baseline > 0 && profiled > 0 && cpuOff > 0) cpuPerOp.Add(cpuOn / (profiled * onSeconds) / (cpuOff / (baseline * offSeconds)));
+            collector += Math.Max(0, Cpu.ProcessSeconds(collectorPid) - c0) / onSeconds;
             try
             {
                 run.Wait(TimeSpan.FromSeconds(window + 30));
@@ -39,7 +64,28 @@ internal static class Bench
         }
         ratios.Sort();
         double median = ratios.Count == 0 ? 1 : ratios[ratios.Count / 2];
-        return new Measurement(offs.Average(), ons.Average(), 100 * (1 - median));
+        cpuPerOp.Sort();
+        double perOp = cpuPerOp.Count == 0 ? 1 : cpuPerOp[cpuPerOp.Count / 2];
+        return new Measurement(offs.Average(), ons.Average(), 100 * (1 - median), workerOff / Rounds, workerOn / Rounds, collector / Rounds, allocated / Rounds, 100 * (perOp - 1));
+    }
+}
+
+/// <summary>CPU time of a process, from /proc/PID/stat (every thread, also those that exited).</summary>
+internal static class Cpu
+{
+    public static double ProcessSeconds(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
+            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 }
 
@@ -48,6 +94,8 @@ internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private long _ops;
+    private long _allocated;
+    private int _switched;
 
     private WorkerProcess(Process p)
     {
@@ -57,7 +105,11 @@ internal sealed class WorkerProcess : IDisposable
             string? line;
             while ((line = p.StandardOutput.ReadLine()) != null)
             {
-                if (line.StartsWith("ops ", StringComparison.Ordinal)) Interlocked.Exchange(ref _ops, long.Parse(line.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture));
+                if (line.StartsWith("switched", StringComparison.Ordinal)) Interlocked.Increment(ref _switched);
+                if (!line.StartsWith("ops ", StringComparison.Ordinal)) continue;
+                var words = line.Split(' ');
+                Interlocked.Exchange(ref _allocated, long.Parse(words[2], System.Globalization.CultureInfo.InvariantCulture));
+                Interlocked.Exchange(ref _ops, long.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture));
             }
         }) { IsBackground = true };
         reader.Start();
@@ -65,10 +117,24 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Bytes the worker has allocated so far (as of its last report).</summary>
+    public long AllocatedBytes => Interlocked.Read(ref _allocated);
+
+    /// <summary>Sends a command line to the worker (switching in-process profiles) and waits until the worker has
+    /// carried it out (sessions restarted or stopped).</summary>
+    public async Task Send(string line)
+    {
+        int before = Volatile.Read(ref _switched);
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+        var sw = Stopwatch.StartNew();
+        while (Volatile.Read(ref _switched) == before && sw.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
+    }
+
     public static WorkerProcess Start(string workload)
     {
         string self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         if (self.EndsWith("dotnet", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(Bench).Assembly.Location);
         psi.ArgumentList.Add("worker");
         psi.ArgumentList.Add(workload);
@@ -76,13 +142,14 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Operations per second over the next <paramref name="seconds"/>.</summary>
-    public double Throughput(double seconds)
+    public double Throughput(double seconds, out double elapsed)
     {
         long a = Interlocked.Read(ref _ops);
         var sw = Stopwatch.StartNew();
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         long b = Interlocked.Read(ref _ops);
-        return (b - a) / sw.Elapsed.TotalSeconds;
+        elapsed = sw.Elapsed.TotalSeconds;
+        return (b - a) / elapsed;
     }
 
     public void Dispose()

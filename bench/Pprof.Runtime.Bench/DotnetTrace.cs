@@ -3,15 +3,10 @@ using System.Globalization;
 
 namespace Pprof.Runtime.Bench;
 
-/// <summary>dotnet-trace at the same settings as our collectors, for comparison.</summary>
+/// <summary>dotnet-trace at the same settings as our collectors, for comparison: the providers string is made from
+/// the very provider list our session enables (<c>EventSession.DescribeProviders</c>), so the two cannot drift apart.</summary>
 internal static class DotnetTrace
 {
-    /// <summary>Our cpu profile's providers: the thread sampler and method names (Loader|Jit|NGen|ILToNativeMap, verbose).</summary>
-    public const string CpuProviders = "Microsoft-DotNETCore-SampleProfiler:0:4,Microsoft-Windows-DotNETRuntime:0x20038:5";
-
-    /// <summary>Our allocs profile's providers: allocation sampling plus method names.</summary>
-    public const string AllocProviders = "Microsoft-Windows-DotNETRuntime:0x80000020038:5";
-
     public static string? Find()
     {
         string home = Environment.GetEnvironmentVariable("HOME") ?? "";
@@ -35,6 +30,7 @@ internal static class DotnetTrace
                      "--duration", ts.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", output })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
+        Bench.CollectorPid = p.Id;
         _ = p.StandardOutput.ReadToEndAsync();
         _ = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();

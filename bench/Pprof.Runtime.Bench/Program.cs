@@ -1,18 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Pprof.Runtime;
 using Pprof.Runtime.Bench;
+using Pprof.Runtime.Collectors;
 using Pprof.Runtime.Internal;
 using Pprof.Runtime.TestTarget;
 
 // Overhead benchmark (not a unit test). Usage:
-//   Pprof.Runtime.Bench [--window SECONDS] [--stop-seconds SECONDS] [--no-dotnet-trace]
+//   Pprof.Runtime.Bench [--window SECONDS] [--rounds N] [--stop-seconds SECONDS] [--no-dotnet-trace] [--only REGEX]
+//   Pprof.Runtime.Bench --collector-cost SECONDS  (the collector's CPU time per event)
 //   Pprof.Runtime.Bench worker cpu|alloc        (internal: the measured process)
+// Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
 bool dotnetTrace = true;
+Regex? only = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -21,39 +26,78 @@ for (int i = 0; i < args.Length; i++)
         case "--stop-seconds": stopSeconds = double.Parse(args[++i], inv); break;
         case "--no-dotnet-trace": dotnetTrace = false; break;
         case "--rounds": Bench.Rounds = int.Parse(args[++i], inv); break;
+        case "--only": only = new Regex(args[++i]); break;
+        case "--collector-cost":
+            await CollectorCost.Run(double.Parse(args[++i], inv));
+            return 0;
     }
 }
 
-var rows = new List<string>();
-void Row(string workload, string config, Measurement m)
+string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+Console.WriteLine($"{Bench.Rounds} rounds of {window:0.#} s off / {window:0.#} s on per row, one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
+Console.WriteLine("overhead: median over the rounds of 1 − (ops/s on ÷ ops/s off); worker CPU per op: median change of the worker's CPU time per operation (the profiler's cost inside the worker, whatever the machine's load); cores: CPU seconds per second (worker off and on; the collector's own process while on).");
+Console.WriteLine();
+string? trace = dotnetTrace ? DotnetTrace.Find() : null;
+if (dotnetTrace && trace == null) Console.WriteLine("dotnet-trace not found (dotnet tool install -g dotnet-trace): its rows are skipped");
+Console.WriteLine("| workload | profile | EventPipe settings (dotnet-trace syntax) | ops/s off | ops/s on | overhead | worker CPU per op | worker cores off → on | collector cores |");
+Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+var allocRates = new Dictionary<string, List<double>>();
+const double InProcessSettle = 4;
+
+void Row(string workload, string config, string settings, Func<WorkerProcess, Task> profile, bool inWorker = false)
 {
-    string line = string.Create(inv, $"| {workload} | {config} | {m.Baseline:N0} | {m.Profiled:N0} | {m.OverheadPercent,5:0.0} % |");
-    rows.Add(line);
-    Console.WriteLine(line);
+    if (only != null && !only.IsMatch($"{workload} {config}")) return;
+    var m = Bench.Measure(workload, window, profile, inWorker ? InProcessSettle : 1);
+    if (!allocRates.TryGetValue(workload, out var rates)) allocRates[workload] = rates = new List<double>();
+    rates.Add(m.AllocBytesPerSecondOff);
+    Console.WriteLine(string.Create(inv,
+        $"| {workload} | {config} | `{settings}` | {m.Baseline:N0} | {m.Profiled:N0} | {m.OverheadPercent,5:0.0} % | {m.CpuPerOpPercent,6:+0.0;-0.0} % | {m.WorkerCoresOff:0.00} → {m.WorkerCoresOn:0.00} | {(inWorker ? "in the worker" : m.CollectorCores.ToString("0.00", inv))} |"));
 }
 
-Console.WriteLine($"# {Bench.Rounds} rounds of {window}s off / {window}s on per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-string? trace = dotnetTrace ? DotnetTrace.Find() : null;
-if (dotnetTrace && trace == null) Console.WriteLine("# dotnet-trace not found (dotnet tool install -g dotnet-trace): its rows are skipped");
-Console.WriteLine("| workload | profile | ops/s off | ops/s on | overhead (median of paired ratios) |");
-Console.WriteLine("|---|---|---:|---:|---:|");
+var profileTime = TimeSpan.FromSeconds(window + 1.5);
+string[] alwaysOn = { "mutex", "threadcreate", "exceptions" };
+string[] withAllocs = alwaysOn.Prepend("allocs").ToArray();
+string Settings(params string[] kinds) => EventSession.DescribeProviders(kinds.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray());
 foreach (var workload in new[] { "cpu", "alloc" })
 {
     foreach (var kind in new[] { "cpu", "wall", "allocs", "mutex", "block", "threadcreate", "exceptions" })
     {
-        Row(workload, kind, Bench.Measure(workload, window, pid => RuntimeProfiles.CollectAsync(pid, kind, TimeSpan.FromSeconds(window + 1.5), null)));
+        Row(workload, kind, Settings(kind), w => RuntimeProfiles.CollectAsync(w.Pid, kind, profileTime, null));
     }
-    // The recommended always-on set, as the in-process background session runs it: one session, four collectors.
-    Row(workload, "always-on: allocs+mutex+threadcreate+exceptions", Bench.Measure(workload, window, pid => SessionCollection.CollectAsync(pid,
-        new[] { ProfileKind.Allocs, ProfileKind.Mutex, ProfileKind.ThreadCreate, ProfileKind.Exceptions }.Select(k => ProfileKinds.Get(k).CreateCollector!()).ToArray(),
-        TimeSpan.FromSeconds(window + 1.5), null, CancellationToken.None)));
+    foreach (var set in new[] { alwaysOn, withAllocs })
+    {
+        // A set of profiles from outside: one session, one collector each.
+        Row(workload, string.Join('+', set), Settings(set), w => SessionCollection.CollectAsync(w.Pid,
+            set.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray(), profileTime, null, CancellationToken.None));
+        // The same set switched on inside the worker through Profiler.Set* (the background session a service runs):
+        // the collector's CPU is then the worker's own.
+        // Each Profiler.Set* call restarts the session (with a start rundown); the window starts once they settled.
+        Row(workload, string.Join('+', set) + " in-process (Profiler.Set*)", Settings(set), async w =>
+        {
+            var clock = Stopwatch.StartNew();
+            await w.Send("on " + string.Join(' ', set));
+            var rest = TimeSpan.FromSeconds(InProcessSettle + window + 0.5) - clock.Elapsed;
+            if (rest > TimeSpan.Zero) await Task.Delay(rest);
+            await w.Send("off");
+        }, inWorker: true);
+    }
     if (trace != null)
     {
-        Row(workload, "dotnet-trace, cpu settings", Bench.Measure(workload, window, pid => DotnetTrace.Collect(trace, pid, DotnetTrace.CpuProviders, window + 1.5)));
-        Row(workload, "dotnet-trace, allocs settings", Bench.Measure(workload, window, pid => DotnetTrace.Collect(trace, pid, DotnetTrace.AllocProviders, window + 1.5)));
+        foreach (var kind in new[] { "cpu", "allocs" })
+        {
+            string settings = Settings(kind);
+            Row(workload, $"dotnet-trace, {kind} settings", settings, w => DotnetTrace.Collect(trace, w.Pid, settings, window + 1.5));
+        }
     }
 }
 
+Console.WriteLine();
+foreach (var (workload, rates) in allocRates)
+{
+    double rate = rates.Average();
+    Console.WriteLine(string.Create(inv, $"The {workload} workload allocates {rate / 1e6:N0} MB/s without profiling: about {rate / AllocationCollector.SamplingMeanBytes:N0} allocation samples per second when allocs is on."));
+}
+if (only != null && !only.IsMatch("stop")) return 0;
 // Stop to bytes: an in-process CPU profile of a busy thread, stopped after stopSeconds.
 var ms = new MemoryStream();
 var busy = new Thread(() => Workloads.SpinHot(TimeSpan.FromSeconds(stopSeconds + 1))) { IsBackground = true };
@@ -65,5 +109,5 @@ Profiler.StopCpuProfile();
 sw.Stop();
 busy.Join();
 var profile = Pprof.Profile.Profile.Parse(ms.ToArray());
-Console.WriteLine(string.Create(inv, $"stop to bytes, {stopSeconds:0} s CPU profile: {sw.Elapsed.TotalSeconds:0.000} s ({ms.Length} bytes, {profile.Samples.Count} samples)"));
+Console.WriteLine(string.Create(inv, $"Stop to bytes, {stopSeconds:0} s in-process CPU profile of a busy thread: {sw.Elapsed.TotalSeconds:0.000} s ({ms.Length:N0} bytes, {profile.Samples.Count} samples). Load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end."));
 return 0;

@@ -2,7 +2,9 @@ using Pprof.Runtime.TestTarget;
 
 namespace Pprof.Runtime.Bench;
 
-/// <summary>The measured process: one thread runs the workload in small units and publishes the count.</summary>
+/// <summary>The measured process: one thread runs the workload in small units and publishes the count (and the bytes
+/// allocated so far) every 100 ms. Lines on
+/// standard input switch the in-process always-on profiles ("on KIND..." / "off") through the public API.</summary>
 internal static class Worker
 {
     private static long s_ops;
@@ -19,10 +21,35 @@ internal static class Worker
             }
         }) { IsBackground = true, Name = "bench-" + workload };
         t.Start();
+        var commands = new Thread(() =>
+        {
+            string? line;
+            while ((line = Console.ReadLine()) != null) Switch(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }) { IsBackground = true, Name = "bench-commands" };
+        commands.Start();
         while (true)
         {
             Thread.Sleep(100);
-            Console.WriteLine("ops " + Interlocked.Read(ref s_ops));
+            Console.WriteLine("ops " + Interlocked.Read(ref s_ops) + " " + GC.GetTotalAllocatedBytes());
         }
+    }
+
+    private static void Switch(string[] words)
+    {
+        if (words.Length == 0) return;
+        bool on = words[0] == "on";
+        var kinds = on ? words[1..] : new[] { "allocs", "mutex", "block", "threadcreate", "exceptions" };
+        foreach (var kind in kinds)
+        {
+            switch (kind)
+            {
+                case "allocs": Profiler.SetAllocationSampling(on); break;
+                case "mutex": Profiler.SetMutexProfileFraction(on ? 1 : 0); break;
+                case "block": Profiler.SetBlockProfileRate(on ? 1 : 0); break;
+                case "threadcreate": Profiler.SetThreadCreateProfiling(on); break;
+                case "exceptions": Profiler.SetExceptionProfiling(on); break;
+            }
+        }
+        Console.WriteLine("switched " + string.Join(' ', words));
     }
 }

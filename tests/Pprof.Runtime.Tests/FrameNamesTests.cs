@@ -15,6 +15,9 @@ public sealed class FrameNamesTests
     [InlineData("Ns.C.<Main>g__Local|0_0(int32)", "Ns.C.Main.Local")]
     [InlineData("Ns.Outer+Inner.Method()", "Ns.Outer.Inner.Method")]
     [InlineData("[OptimizedTier1]Ns.C.M()", "Ns.C.M")]
+    // Explicit interface members of iterators: a '>' of the interface's generic argument follows the generated name.
+    [InlineData("Ns.Outer+<Items>d__5.System.Collections.Generic.IEnumerator<T>.get_Current()", "Ns.Outer.Items.get_Current")]
+    [InlineData("Ns.Outer+<Items>d__5.System.Collections.Generic.IEnumerator`1[System.Int32].get_Current()", "Ns.Outer.Items.get_Current")]
     public void Formats(string raw, string expected) => Assert.Equal(expected, FrameNames.Format(raw));
 
     [Theory]

@@ -30,22 +30,59 @@ internal sealed class AllocationCollector : EventCollector
 
     public override void Attach(TraceLogEventSource source, StackResolver resolver, SessionContext context)
     {
+        // One allocation-heavy thread produces tens of thousands of samples a second: everything an event needs beyond
+        // its stack (type name, full stack with the type as leaf, labels) is made once per (stack, type, size) and
+        // reused, so the reader neither formats nor allocates per event (in-process, its garbage is the host's).
+        var shapes = new Dictionary<ShapeKey, (Frame[] Stack, SampleLabels Labels)>();
+        var typeNames = new Dictionary<ulong, string>();
         source.Clr.AllocationSampling += e =>
         {
             var stack = resolver.Resolve(e);
             if (stack == null) return;
-            string type = string.IsNullOrEmpty(e.TypeName) ? "[unknown type]" : FrameNames.FormatType(e.TypeName);
             long size = e.ObjectSize;
-            var full = new Frame[stack.Length + 1];
-            full[0] = resolver.Named(type);
-            stack.CopyTo(full, 1);
+            var key = new ShapeKey(stack, e.TypeID, size);
+            if (!shapes.TryGetValue(key, out var shape))
+            {
+                if (!typeNames.TryGetValue(e.TypeID, out string? type))
+                {
+                    string raw = e.TypeName;
+                    type = string.IsNullOrEmpty(raw) ? "[unknown type]" : FrameNames.FormatType(raw);
+                    // Type ids are method-table addresses: an unnamed id may get its name later.
+                    if (!string.IsNullOrEmpty(raw)) typeNames.Add(e.TypeID, type);
+                }
+                var full = new Frame[stack.Length + 1];
+                full[0] = resolver.Named(type);
+                stack.CopyTo(full, 1);
+                shape = (full, new SampleLabels(new[] { new KeyValuePair<string, string>("type", type) }).WithNumber("bytes", size, "bytes"));
+                shapes.Add(key, shape);
+            }
             double count = Upscale(size);
-            var labels = new SampleLabels(new[] { new KeyValuePair<string, string>("type", type) })
-                .WithNumber("bytes", size, "bytes")
-                .Concat(context.LabelsAt(e.ThreadID, e.TimeStamp.ToUniversalTime()));
+            var labels = context.InProcess ? shape.Labels.Concat(context.LabelsAt(e.ThreadID, e.TimeStamp.ToUniversalTime())) : shape.Labels;
             Span<double> values = stackalloc double[] { count, count * size };
-            lock (Gate) _builder.Add(full, values, labels);
+            lock (Gate) _builder.Add(shape.Stack, values, labels);
         };
+    }
+
+    /// <summary>What makes two allocation samples the same sample: the resolved stack (interned by the resolver), the
+    /// type and the object size.</summary>
+    private readonly struct ShapeKey : IEquatable<ShapeKey>
+    {
+        private readonly Frame[] _stack;
+        private readonly ulong _type;
+        private readonly long _size;
+
+        public ShapeKey(Frame[] stack, ulong type, long size)
+        {
+            _stack = stack;
+            _type = type;
+            _size = size;
+        }
+
+        public bool Equals(ShapeKey other) => ReferenceEquals(_stack, other._stack) && _type == other._type && _size == other._size;
+
+        public override bool Equals(object? obj) => obj is ShapeKey k && Equals(k);
+
+        public override int GetHashCode() => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_stack), _type, _size);
     }
 
     public override Pprof.Profile.Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)

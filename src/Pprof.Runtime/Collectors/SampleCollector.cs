@@ -92,6 +92,7 @@ internal sealed class SampleCollector : EventCollector
             _blockStacks.Clear();
         }
         _context = context;
+        var threadLabels = new Dictionary<(int Thread, int Managed), SampleLabels>();
         var parser = new SampleProfilerTraceEventParser(source);
         parser.ThreadSample += e =>
         {
@@ -115,14 +116,18 @@ internal sealed class SampleCollector : EventCollector
             if (stack == null || stack.Length == 0) return;
             if (_mode == SampleMode.Block)
             {
-                RecordBlock(tid, stack, weightMs, context, e.TimeStamp.ToUniversalTime());
+                RecordBlock(tid, stack, weightMs, context, e);
                 return;
             }
-            var labels = new SampleLabels(null)
-                .WithNumber("thread", tid, "")
-                .Concat(context.LabelsAt(tid, e.TimeStamp.ToUniversalTime()));
             // The cpu profile keeps off-CPU samples aside until the snapshot weighs them by the thread's measured CPU time.
-            if (_mode == SampleMode.Cpu) labels = labels.WithNumber(OnCpuLabel, e.Type == ClrThreadSampleType.Managed ? 1 : 0, "");
+            int managed = _mode == SampleMode.Cpu && e.Type == ClrThreadSampleType.Managed ? 1 : 0;
+            if (!threadLabels.TryGetValue((tid, managed), out var labels))
+            {
+                labels = SampleLabels.None.WithNumber("thread", tid, "");
+                if (_mode == SampleMode.Cpu) labels = labels.WithNumber(OnCpuLabel, managed, "");
+                threadLabels.Add((tid, managed), labels);
+            }
+            if (context.InProcess) labels = labels.Concat(context.LabelsAt(tid, e.TimeStamp.ToUniversalTime()));
             Span<double> values = stackalloc double[] { 1, weightMs * 1e6 };
             lock (Gate)
             {
@@ -132,7 +137,7 @@ internal sealed class SampleCollector : EventCollector
         };
     }
 
-    private void RecordBlock(int tid, Frame[] stack, double weightMs, SessionContext context, DateTime utc)
+    private void RecordBlock(int tid, Frame[] stack, double weightMs, SessionContext context, Microsoft.Diagnostics.Tracing.TraceEvent e)
     {
         lock (Gate)
         {
@@ -148,7 +153,7 @@ internal sealed class SampleCollector : EventCollector
             }
             bool newRun = !_lastBlockStack.TryGetValue(tid, out var previous) || !previous.AsSpan().SequenceEqual(blocked);
             _lastBlockStack[tid] = blocked;
-            var labels = SampleLabels.None.Concat(context.LabelsAt(tid, utc));
+            var labels = context.InProcess ? SampleLabels.None.Concat(context.LabelsAt(tid, e.TimeStamp.ToUniversalTime())) : SampleLabels.None;
             Span<double> values = stackalloc double[] { newRun ? 1 : 0, weightMs * 1e6 };
             _builder.Add(blocked, values, labels);
             _samples++;
@@ -174,7 +179,7 @@ internal sealed class SampleCollector : EventCollector
         Pprof.Profile.Profile p;
         lock (Gate) p = _builder.Build(start, duration, comments);
         var context = _context;
-        if (_mode == SampleMode.Cpu) WeighByThreadCpu(p, context?.ThreadCpuNanoseconds());
+        if (_mode == SampleMode.Cpu) WeighByThreadCpu(p, context?.ThreadCpuNanoseconds(), context?.ProcessCpuNanoseconds());
         // Thread names are resolved last: the name a thread had when last seen, not the one it inherited at creation.
         if (context != null)
         {
@@ -190,11 +195,13 @@ internal sealed class SampleCollector : EventCollector
 
     /// <summary>Turns the sampled time of each thread into on-CPU time. The thread sampler sees where a thread is, not
     /// whether it runs: samples in managed code are mostly on CPU, samples outside (blocked, or busy in native code) may
-    /// be either. When the kernel reports the thread's CPU time (schedstat), that total is spread over the thread's
-    /// samples: first over the managed-code samples (scaled down when they exceed it, on a loaded machine), the rest
-    /// over the other samples, so native work counts and blocked time does not. Without schedstat, only managed-code
-    /// samples count.</summary>
-    private static void WeighByThreadCpu(Pprof.Profile.Profile p, Dictionary<int, long>? cpuNs)
+    /// be either. When the kernel reports the thread's CPU time over the window (schedstat), that total is spread over
+    /// the thread's samples: first over the managed-code samples (scaled down when they exceed it, on a loaded machine),
+    /// the rest over the other samples, so native work counts and blocked time does not. Threads the periodic reading
+    /// missed (short-lived ones) keep their managed-code samples, scaled down together so that they take no more than
+    /// the process's CPU time the known threads leave over; and the whole profile never exceeds the process's CPU time
+    /// over the window (/proc/PID/stat). Without schedstat, only managed-code samples count.</summary>
+    private static void WeighByThreadCpu(Pprof.Profile.Profile p, Dictionary<int, long>? cpuNs, long? processCpuNs)
     {
         var managed = new Dictionary<long, double>();
         var other = new Dictionary<long, double>();
@@ -204,12 +211,21 @@ internal sealed class SampleCollector : EventCollector
             var into = s.NumLabels![OnCpuLabel][0] == 1 ? managed : other;
             into[tid] = into.GetValueOrDefault(tid) + s.Values[1];
         }
+        bool perThread = cpuNs is { Count: > 0 };
+        double unknownScale = 1;
+        if (perThread && processCpuNs is long process)
+        {
+            double unknownSampled = managed.Where(kv => !cpuNs!.ContainsKey((int)kv.Key)).Sum(kv => kv.Value);
+            double leftOver = Math.Max(0, process - cpuNs!.Values.Sum());
+            if (unknownSampled > leftOver) unknownScale = leftOver / unknownSampled;
+        }
+        double total = 0;
         foreach (var s in p.Samples)
         {
             long tid = s.NumLabels!["thread"][0];
             bool inManaged = s.NumLabels[OnCpuLabel][0] == 1;
             double scale;
-            if (cpuNs != null && cpuNs.TryGetValue((int)tid, out long actual))
+            if (perThread && cpuNs!.TryGetValue((int)tid, out long actual))
             {
                 double m = managed.GetValueOrDefault(tid), o = other.GetValueOrDefault(tid);
                 scale = inManaged
@@ -218,16 +234,24 @@ internal sealed class SampleCollector : EventCollector
             }
             else
             {
-                scale = inManaged ? 1 : 0;
+                scale = inManaged ? unknownScale : 0;
             }
             s.Values[0] = inManaged ? (scale > 0 ? s.Values[0] : 0) : (long)Math.Round(s.Values[0] * scale);
             s.Values[1] = (long)Math.Round(s.Values[1] * scale);
+            total += s.Values[1];
             s.NumLabels.Remove(OnCpuLabel);
             s.NumUnits?.Remove(OnCpuLabel);
         }
+        if (processCpuNs is long all && total > all && total > 0)
+        {
+            // Per-thread readings and the process's total come from different moments: never report more than the
+            // process used.
+            double cap = all / total;
+            foreach (var s in p.Samples) s.Values[1] = (long)Math.Round(s.Values[1] * cap);
+        }
         p.Samples.RemoveAll(s => s.Values[1] == 0);
-        p.Comments.Add(cpuNs is { Count: > 0 }
-            ? "cpu time: thread samples weighed by each thread's CPU time from /proc/PID/task/TID/schedstat"
+        p.Comments.Add(perThread
+            ? "cpu time: thread samples weighed by each thread's CPU time from /proc/PID/task/TID/schedstat, at most the process's CPU time over the window"
             : "cpu time: samples in managed code only (no per-thread CPU time available)");
     }
 

@@ -17,6 +17,10 @@ internal static class HeapDumpSession
 
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
 
+    /// <summary>Type names of this process seen by earlier snapshots: a later in-process snapshot does not receive
+    /// them again (the runtime logs each type once), so without them its types would read <c>[type 0x...]</c>.</summary>
+    private static readonly Dictionary<ulong, string> s_ownTypeNames = new();
+
     public static HeapGraph Collect(int pid, HeapProfileOptions options, CancellationToken cancellationToken, out HeapDumpStats stats)
     {
         var graph = new HeapGraph(options.MaxObjects);
@@ -160,6 +164,10 @@ internal static class HeapDumpSession
         graph.ResolveSimpleNames(StaticFieldOwners.FindTypes(pid, graph.SimpleTypeNames()));
         graph.ResolveArrayNames();
         graph.ResolveStaticNames(StaticFieldOwners.Find(pid, graph.StaticFieldNames()));
+        if (pid == Environment.ProcessId)
+        {
+            lock (s_ownTypeNames) graph.ShareTypeNames(s_ownTypeNames);
+        }
         stats = st;
         return graph;
     }

@@ -129,6 +129,21 @@ internal sealed class HeapGraph
         _arrayElement.Clear();
     }
 
+    /// <summary>Names types the snapshot left unnamed from <paramref name="known"/> (names an earlier snapshot of the
+    /// same process resolved: the runtime sends a type's name only once per process), then adds this snapshot's resolved
+    /// names to it.</summary>
+    public void ShareTypeNames(Dictionary<ulong, string> known)
+    {
+        foreach (var (typeId, index) in _typeById)
+        {
+            if (TypeNames[index].StartsWith("[type 0x", StringComparison.Ordinal))
+            {
+                if (known.TryGetValue(typeId, out string? name)) TypeNames[index] = name;
+            }
+            else known[typeId] = TypeNames[index];
+        }
+    }
+
     public int TypeIndex(ulong typeId)
     {
         if (_typeById.TryGetValue(typeId, out int i)) return i;

@@ -30,6 +30,23 @@ internal static class BackgroundProfiling
         }
     }
 
+    /// <summary>Switches several kinds on or off with at most one session restart (what an application does at start).</summary>
+    public static void SetMany(IReadOnlyList<(ProfileKind Kind, bool On, Action<EventCollector>? Configure)> changes)
+    {
+        lock (s_lock)
+        {
+            bool changed = false;
+            foreach (var (kind, on, configure) in changes)
+            {
+                if (on && !s_collectors.ContainsKey(kind))
+                    s_collectors[kind] = (ProfileKinds.Get(kind).CreateCollector!(), DateTime.UtcNow);
+                if (s_collectors.TryGetValue(kind, out var c)) configure?.Invoke(c.Collector);
+                changed |= on ? s_enabled.Add(kind) : s_enabled.Remove(kind);
+            }
+            if (changed) Restart();
+        }
+    }
+
     private static void Restart()
     {
         s_session?.Stop(SessionCollection.StopTimeout);

@@ -46,15 +46,8 @@ internal sealed class EventSession
     /// <summary>Starts a session with the providers the collectors need and attaches them.</summary>
     public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, int bufferMB = 64)
     {
-        long keywords = RuntimeKeyword.MethodNames;
-        bool sampler = false;
-        foreach (var c in collectors)
-        {
-            keywords |= c.RuntimeKeywords;
-            sampler |= c.NeedsSampleProfiler;
-        }
-        var providers = new List<EventPipeProvider> { new(RuntimeProvider, EventLevel.Verbose, keywords) };
-        if (sampler) providers.Add(new EventPipeProvider(SampleProfilerProvider, EventLevel.Informational));
+        var providers = Providers(collectors);
+        bool sampler = collectors.Any(c => c.NeedsSampleProfiler);
         var client = ProcessDiscovery.Connect(processId);
         EventPipeSession session;
         try
@@ -71,6 +64,25 @@ internal sealed class EventSession
         s._reader.Start();
         return s;
     }
+
+    /// <summary>The EventPipe providers a session with <paramref name="collectors"/> enables.</summary>
+    public static List<EventPipeProvider> Providers(IReadOnlyList<EventCollector> collectors)
+    {
+        long keywords = RuntimeKeyword.MethodNames;
+        bool sampler = false;
+        foreach (var c in collectors)
+        {
+            keywords |= c.RuntimeKeywords;
+            sampler |= c.NeedsSampleProfiler;
+        }
+        var providers = new List<EventPipeProvider> { new(RuntimeProvider, EventLevel.Verbose, keywords) };
+        if (sampler) providers.Add(new EventPipeProvider(SampleProfilerProvider, EventLevel.Informational));
+        return providers;
+    }
+
+    /// <summary>The providers in dotnet-trace's <c>--providers</c> syntax (name:keywords:level), for comparisons.</summary>
+    public static string DescribeProviders(IReadOnlyList<EventCollector> collectors)
+        => string.Join(",", Providers(collectors).Select(p => $"{p.Name}:0x{p.Keywords:x}:{(int)p.EventLevel}"));
 
     private void Read(DiagnosticsClient client, IReadOnlyList<EventCollector> collectors)
     {
@@ -108,6 +120,7 @@ internal sealed class EventSession
         var notes = new List<string>();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
+            Context.EndCpuWindow();
             var stopped = new ManualResetEventSlim(false);
             var stopper = new Thread(() =>
             {

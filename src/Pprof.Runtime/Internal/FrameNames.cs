@@ -55,7 +55,9 @@ internal static class FrameNames
         if (!TryGeneratedName(name, out string inner, out char kind)) return name;
         string owner = LambdaOrLocal(inner);
         if (owner == "<Main>$") owner = "Main";
-        string suffix = name[(name.LastIndexOf('>') + 2)..];
+        // The suffix follows the generated-name letter after the '>' that closes <inner>; later '>' (a generic
+        // argument of an explicitly implemented interface, for example) belong to the suffix.
+        string suffix = name[(inner.Length + 3)..];
         switch (kind)
         {
             case 'b':

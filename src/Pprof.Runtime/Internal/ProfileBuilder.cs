@@ -4,7 +4,8 @@ using PValueType = Pprof.Profile.ValueType;
 namespace Pprof.Runtime.Internal;
 
 /// <summary>Aggregates samples (stack, labels, values) and builds a <see cref="Profile.Profile"/> with one Function per
-/// distinct frame name and file and one Location per distinct frame and line. Not thread-safe: callers lock.</summary>
+/// distinct frame name and file and one Location per distinct frame and line. Stacks are keyed by array identity:
+/// callers pass interned arrays (one per distinct stack), not fresh copies. Not thread-safe: callers lock.</summary>
 internal sealed class ProfileBuilder
 {
     private readonly PValueType[] _sampleTypes;
@@ -110,22 +111,17 @@ internal sealed class ProfileBuilder
         public Frame[] Stack { get; }
         public SampleLabels Labels { get; }
 
-        public bool Equals(SampleKey other)
-        {
-            if (!ReferenceEquals(Stack, other.Stack))
-            {
-                if (Stack.Length != other.Stack.Length) return false;
-                for (int i = 0; i < Stack.Length; i++) if (!ReferenceEquals(Stack[i], other.Stack[i])) return false;
-            }
-            return Labels.Equals(other.Labels);
-        }
+        // Stacks are interned by their makers (the resolver, the collectors' caches), so the key compares them by
+        // reference: one dictionary probe per event hashes no frames. Equal stacks from different arrays (another
+        // session's resolver) become separate entries that Build merges.
+        public bool Equals(SampleKey other) => ReferenceEquals(Stack, other.Stack) && Labels.Equals(other.Labels);
 
         public override bool Equals(object? obj) => obj is SampleKey k && Equals(k);
 
         public override int GetHashCode()
         {
             var h = new HashCode();
-            foreach (var f in Stack) h.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(f));
+            h.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Stack));
             h.Add(Labels);
             return h.ToHashCode();
         }

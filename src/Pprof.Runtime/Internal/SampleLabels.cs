@@ -8,11 +8,18 @@ internal readonly struct SampleLabels : IEquatable<SampleLabels>
 {
     private readonly KeyValuePair<string, string>[]? _strings;
     private readonly (string Key, long Value, string Unit)[]? _numbers;
+    private readonly int _hash;
 
     public SampleLabels(KeyValuePair<string, string>[]? strings, (string Key, long Value, string Unit)[]? numbers = null)
     {
         _strings = strings is { Length: > 0 } ? strings : null;
         _numbers = numbers is { Length: > 0 } ? numbers : null;
+        // Label sets are made once and looked up per event: the hash is computed here, once. (None hashes to 0.)
+        if (_strings == null && _numbers == null) return;
+        var h = new HashCode();
+        if (_strings != null) foreach (var kv in _strings) { h.Add(kv.Key); h.Add(kv.Value); }
+        if (_numbers != null) foreach (var n in _numbers) h.Add(n);
+        _hash = h.ToHashCode();
     }
 
     public static SampleLabels None => default;
@@ -28,11 +35,21 @@ internal readonly struct SampleLabels : IEquatable<SampleLabels>
 
     public SampleLabels WithNumber(string key, long value, string unit)
     {
-        var list = _numbers?.ToList() ?? new List<(string, long, string)>();
-        list.RemoveAll(n => n.Item1 == key);
-        list.Add((key, value, unit));
-        list.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
-        return new SampleLabels(_strings, list.ToArray());
+        var old = _numbers ?? Array.Empty<(string, long, string)>();
+        int same = Array.FindIndex(old, n => n.Key == key);
+        if (same >= 0)
+        {
+            var copy = ((string, long, string)[])old.Clone();
+            copy[same] = (key, value, unit);
+            return new SampleLabels(_strings, copy);
+        }
+        var numbers = new (string Key, long Value, string Unit)[old.Length + 1];
+        int at = 0;
+        while (at < old.Length && string.CompareOrdinal(old[at].Key, key) < 0) at++;
+        Array.Copy(old, numbers, at);
+        numbers[at] = (key, value, unit);
+        Array.Copy(old, at, numbers, at + 1, old.Length - at);
+        return new SampleLabels(_strings, numbers);
     }
 
     public SampleLabels Concat(KeyValuePair<string, string>[]? more)
@@ -62,24 +79,31 @@ internal readonly struct SampleLabels : IEquatable<SampleLabels>
         }
     }
 
-    public bool Equals(SampleLabels other) => SeqEq(_strings, other._strings) && SeqEq(_numbers, other._numbers);
-
-    private static bool SeqEq<T>(T[]? a, T[]? b)
+    public bool Equals(SampleLabels other)
     {
-        if (ReferenceEquals(a, b)) return true;
-        if (a == null || b == null || a.Length != b.Length) return false;
-        var cmp = EqualityComparer<T>.Default;
-        for (int i = 0; i < a.Length; i++) if (!cmp.Equals(a[i], b[i])) return false;
+        if (_hash != other._hash) return false;
+        if (!ReferenceEquals(_strings, other._strings))
+        {
+            if (_strings == null || other._strings == null || _strings.Length != other._strings.Length) return false;
+            for (int i = 0; i < _strings.Length; i++)
+            {
+                if (!string.Equals(_strings[i].Key, other._strings[i].Key, StringComparison.Ordinal)
+                    || !string.Equals(_strings[i].Value, other._strings[i].Value, StringComparison.Ordinal)) return false;
+            }
+        }
+        if (!ReferenceEquals(_numbers, other._numbers))
+        {
+            if (_numbers == null || other._numbers == null || _numbers.Length != other._numbers.Length) return false;
+            for (int i = 0; i < _numbers.Length; i++)
+            {
+                var (a, b) = (_numbers[i], other._numbers[i]);
+                if (a.Value != b.Value || !string.Equals(a.Key, b.Key, StringComparison.Ordinal) || !string.Equals(a.Unit, b.Unit, StringComparison.Ordinal)) return false;
+            }
+        }
         return true;
     }
 
     public override bool Equals(object? obj) => obj is SampleLabels l && Equals(l);
 
-    public override int GetHashCode()
-    {
-        var h = new HashCode();
-        if (_strings != null) foreach (var kv in _strings) { h.Add(kv.Key); h.Add(kv.Value); }
-        if (_numbers != null) foreach (var n in _numbers) h.Add(n);
-        return h.ToHashCode();
-    }
+    public override int GetHashCode() => _hash;
 }

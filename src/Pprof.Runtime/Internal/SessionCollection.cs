@@ -59,6 +59,7 @@ internal static class SessionCollection
             var clock = Stopwatch.StartNew();
             var session = await Task.Run(() => EventSession.Start(pid, collectors), CancellationToken.None).ConfigureAwait(false);
             var notes = new List<string>();
+            TimeSpan elapsed = TimeSpan.Zero;
             try
             {
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -79,9 +80,11 @@ internal static class SessionCollection
             }
             finally
             {
+                // The profile covers the session up to the stop request; the events still being processed after it
+                // belong to that window.
+                elapsed = clock.Elapsed;
                 notes.InsertRange(0, await Task.Run(() => session.Stop(StopTimeoutFor(pid)), CancellationToken.None).ConfigureAwait(false));
             }
-            var elapsed = clock.Elapsed;
             string process = ProcessDiscovery.ProcessName(pid);
             return collectors.Select(c =>
             {

@@ -1,12 +1,14 @@
 namespace Pprof.Runtime.Internal;
 
 /// <summary>What collectors know about the session they run in.</summary>
-internal sealed class SessionContext
+internal sealed partial class SessionContext
 {
     private readonly Dictionary<int, string> _threadNames = new();
     private Timer? _timer;
     private readonly Dictionary<int, (long First, long Last)> _cpuNs = new();
     private bool _cpuBaseline;
+    private bool _cpuWindowEnded;
+    private long _processCpuStart = -1, _processCpuEnd = -1;
 
     public SessionContext(int processId)
     {
@@ -46,6 +48,24 @@ internal sealed class SessionContext
         }
     }
 
+    /// <summary>Ends the CPU-time window: takes the last per-thread and process CPU readings now (when the session is
+    /// asked to stop), so the CPU the threads burn while the last events are still being processed is not charged to
+    /// the profile. Thread names keep being tracked until <see cref="StopTracking"/>.</summary>
+    public void EndCpuWindow()
+    {
+        lock (_threadNames)
+        {
+            if (_timer == null || _cpuWindowEnded) return;
+        }
+        long process = ReadProcessCpuNs();
+        RefreshThreadNames();
+        lock (_threadNames)
+        {
+            _cpuWindowEnded = true;
+            _processCpuEnd = process;
+        }
+    }
+
     public void StopTracking()
     {
         lock (_threadNames)
@@ -58,6 +78,8 @@ internal sealed class SessionContext
 
     private void RefreshThreadNames()
     {
+        bool first;
+        lock (_threadNames) first = !_cpuBaseline;
         try
         {
             foreach (var dir in Directory.EnumerateDirectories($"/proc/{ProcessId}/task"))
@@ -68,7 +90,7 @@ internal sealed class SessionContext
                 lock (_threadNames)
                 {
                     if (name.Length > 0) _threadNames[tid] = name;
-                    if (cpu >= 0)
+                    if (cpu >= 0 && !_cpuWindowEnded)
                     {
                         // Threads present at the first reading count from that reading, later ones from their start.
                         if (_cpuNs.TryGetValue(tid, out var c)) _cpuNs[tid] = (c.First, cpu);
@@ -80,6 +102,13 @@ internal sealed class SessionContext
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
+        // The process's reading is taken after the threads' first readings and before their last ones (EndCpuWindow),
+        // so the process's window lies inside the threads' and what it leaves over for unread threads is not inflated.
+        if (first)
+        {
+            long process = ReadProcessCpuNs();
+            lock (_threadNames) if (_processCpuStart < 0) _processCpuStart = process;
+        }
         lock (_threadNames) _cpuBaseline = true;
     }
 
@@ -89,6 +118,61 @@ internal sealed class SessionContext
     {
         lock (_threadNames) return _cpuNs.ToDictionary(kv => kv.Key, kv => Math.Max(0, kv.Value.Last - kv.Value.First));
     }
+
+    /// <summary>On-CPU nanoseconds of the whole process (every thread, also those that exited) between the first
+    /// reading and <see cref="EndCpuWindow"/>; null when unknown. No profile of the window can hold more CPU time.</summary>
+    public long? ProcessCpuNanoseconds()
+    {
+        lock (_threadNames) return _processCpuStart >= 0 && _processCpuEnd >= _processCpuStart ? _processCpuEnd - _processCpuStart : null;
+    }
+
+    /// <summary>utime + stime of the process from /proc/PID/stat, in nanoseconds; -1 when unavailable.</summary>
+    private long ReadProcessCpuNs()
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{ProcessId}/stat");
+            int close = stat.LastIndexOf(')');
+            if (close < 0) return -1;
+            // Fields after "pid (comm) ": state is the first, utime and stime the 12th and 13th.
+            var fields = stat.AsSpan(close + 2);
+            long utime = 0, stime = 0;
+            int index = 0;
+            foreach (var range in fields.Split(' '))
+            {
+                if (index == 11 && !long.TryParse(fields[range], out utime)) return -1;
+                if (index == 12)
+                {
+                    if (!long.TryParse(fields[range], out stime)) return -1;
+                    return (utime + stime) * (1_000_000_000L / ClockTicksPerSecond);
+                }
+                index++;
+            }
+            return -1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    private static readonly long ClockTicksPerSecond = ReadClockTicks();
+
+    private static long ReadClockTicks()
+    {
+        try
+        {
+            long ticks = Sysconf(2 /* _SC_CLK_TCK */);
+            return ticks > 0 && 1_000_000_000L % ticks == 0 ? ticks : 100;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return 100;
+        }
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long Sysconf(int name);
 
     private long ReadCpuNs(int tid)
     {

@@ -28,8 +28,8 @@ internal sealed class StackResolver
 
     public int MaxDepth { get; }
 
-    /// <summary>The event's stack, leaf first; null when the event has no stack or the stack belongs to the profiler's
-    /// own machinery (diagnostics client, event reader, profiler threads).</summary>
+    /// <summary>The event's stack, leaf first; null when the event has no stack or, in-process, the stack belongs to the
+    /// profiler's own machinery (diagnostics client, event reader, profiler threads).</summary>
     public Frame[]? Resolve(TraceEvent e)
     {
         TraceCallStack? cs = e.CallStack();
@@ -63,8 +63,10 @@ internal sealed class StackResolver
 
     private bool IsOwn(string name)
     {
+        // Only this process runs the profiler's machinery; another process using TraceEvent is doing its own work.
+        if (!_inProcess) return false;
         foreach (var p in s_ownPrefixes) if (name.StartsWith(p, StringComparison.Ordinal)) return true;
-        return _inProcess && name == "System.Net.Sockets.SocketAsyncEngine.EventLoop";
+        return name == "System.Net.Sockets.SocketAsyncEngine.EventLoop";
     }
 
     /// <summary>In this process, finds the method's module and token by reflection when the trace did not say (a method

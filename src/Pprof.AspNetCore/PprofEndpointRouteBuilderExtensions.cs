@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Pprof.AspNetCore.Internal;
+
+namespace Pprof.AspNetCore;
+
+/// <summary>Maps Go's net/http/pprof endpoints.</summary>
+public static class PprofEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps the pprof endpoints under <paramref name="pattern"/> (index page, profile, wall, trace, heap,
+    /// allocs, goroutine, block, mutex, threadcreate, exceptions, custom profiles, cmdline, symbol) and the expvar-style
+    /// <c>vars</c> JSON beside it (<c>/debug/vars</c> for the default pattern, as in Go). The returned builder applies
+    /// conventions (<c>RequireAuthorization</c>, <c>RequireHost</c>, ...) to every one of them. Requires
+    /// <see cref="PprofServiceCollectionExtensions.AddPprof"/>.</summary>
+    public static IEndpointConventionBuilder MapPprof(this IEndpointRouteBuilder endpoints, string pattern = "/debug/pprof")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        var handlers = endpoints.ServiceProvider.GetService<PprofEndpoints>()
+            ?? throw new InvalidOperationException("MapPprof needs the pprof services: call builder.Services.AddPprof() first");
+        string prefix = "/" + pattern.Trim('/');
+        if (prefix == "/") prefix = "";
+        int slash = prefix.LastIndexOf('/');
+        string varsPath = (slash > 0 ? prefix[..slash] : "") + "/vars";
+
+        var group = endpoints.MapGroup(prefix.Length == 0 ? "/" : prefix);
+        group.MapGet("/", handlers.Index).WithDisplayName("pprof index");
+        group.MapGet("/cmdline", handlers.Cmdline).WithDisplayName("pprof cmdline");
+        group.MapGet("/profile", handlers.CpuProfile).WithDisplayName("pprof profile");
+        group.MapGet("/wall", handlers.WallProfile).WithDisplayName("pprof wall");
+        group.MapGet("/trace", handlers.Trace).WithDisplayName("pprof trace");
+        group.MapMethods("/symbol", new[] { "GET", "POST" }, handlers.Symbol).WithDisplayName("pprof symbol");
+        group.MapGet("/{name}", handlers.Named).WithDisplayName("pprof named profile");
+        var vars = endpoints.MapGet(varsPath, handlers.Vars).WithDisplayName("expvar vars");
+        return new CompositeConventionBuilder(group, vars);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics.Tracing;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace Pprof.Runtime.Internal;
+
+/// <summary>The native code ranges of this process's jitted methods, with their pprof frame names, read from the
+/// runtime's method rundown (start address and size of every method's code). Answers "which method holds this code
+/// address", as Go's <c>runtime.FuncForPC</c> does for the symbol endpoint.</summary>
+internal sealed class MethodSymbols
+{
+    private readonly ulong[] _starts;
+    private readonly ulong[] _ends;
+    private readonly string[] _names;
+
+    private MethodSymbols(List<(ulong Start, ulong End, string Name)> ranges, DateTime loaded)
+    {
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        _starts = ranges.Select(r => r.Start).ToArray();
+        _ends = ranges.Select(r => r.End).ToArray();
+        _names = ranges.Select(r => r.Name).ToArray();
+        Loaded = loaded;
+    }
+
+    /// <summary>When the table was read.</summary>
+    public DateTime Loaded { get; }
+
+    /// <summary>The number of code ranges.</summary>
+    public int Count => _starts.Length;
+
+    /// <summary>The method whose code holds <paramref name="address"/>, or null.</summary>
+    public string? Lookup(ulong address)
+    {
+        int i = Array.BinarySearch(_starts, address);
+        if (i < 0) i = ~i - 1;
+        // Ranges may nest when a method was rejitted into a range that overlaps older code: look back a little.
+        for (int j = i; j >= 0 && j > i - 8; j--)
+        {
+            if (address >= _starts[j] && address < _ends[j]) return _names[j];
+        }
+        return null;
+    }
+
+    /// <summary>All ranges (start, end exclusive, name), for tests and diagnostics.</summary>
+    internal IEnumerable<(ulong Start, ulong End, string Name)> Ranges
+    {
+        get
+        {
+            for (int i = 0; i < _starts.Length; i++) yield return (_starts[i], _ends[i], _names[i]);
+        }
+    }
+
+    /// <summary>Reads the table of this process: a short EventPipe session whose end rundown lists every jitted method
+    /// (stopped through the bounded stop path). Throws <see cref="ProfilerException"/> when the process cannot be
+    /// traced.</summary>
+    public static MethodSymbols Load(CancellationToken cancellationToken = default)
+    {
+        var client = ProcessDiscovery.Connect(Environment.ProcessId);
+        var providers = new[] { new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, RuntimeKeyword.Jit) };
+        EventPipeSession session;
+        try
+        {
+            session = client.StartEventPipeSession(providers, requestRundown: true, circularBufferMB: 64);
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or ServerErrorException or IOException or TimeoutException)
+        {
+            throw ProcessDiscovery.Explain(Environment.ProcessId, e);
+        }
+        var ranges = new List<(ulong, ulong, string)>();
+        using (session)
+        {
+            var done = new ManualResetEvent(false);
+            var reader = new Thread(() =>
+            {
+                try
+                {
+                    using var source = new EventPipeEventSource(session.EventStream);
+                    void Add(MethodLoadUnloadVerboseTraceData d)
+                    {
+                        if (d.MethodSize <= 0 || d.MethodStartAddress == 0) return;
+                        string full = d.MethodNamespace + "." + d.MethodName;
+                        string name;
+                        try
+                        {
+                            name = FrameNames.Format(full);
+                        }
+                        catch (ArgumentException)
+                        {
+                            name = full; // a name the formatter does not know: keep the runtime's
+                        }
+                        lock (ranges) ranges.Add((d.MethodStartAddress, d.MethodStartAddress + (ulong)d.MethodSize, name));
+                    }
+                    var rundown = new ClrRundownTraceEventParser(source);
+                    rundown.MethodDCStopVerbose += Add;
+                    source.Clr.MethodLoadVerbose += Add;
+                    source.Process();
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException or FormatException or InvalidOperationException)
+                {
+                    // The stream was closed: keep what arrived.
+                }
+                finally
+                {
+                    done.Set();
+                }
+            }) { IsBackground = true, Name = "pprof-symbols" };
+            reader.Start();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (SelfSessionStop.Stop(session, done, SessionCollection.StopTimeout) && !done.WaitOne(NetTraceSession.DrainTimeout))
+                SelfSessionStop.Close(session);
+            done.WaitOne(TimeSpan.FromSeconds(2));
+        }
+        lock (ranges) return new MethodSymbols(ranges, DateTime.UtcNow);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using PProfile = Pprof.Profile.Profile;
+
+namespace Pprof.AspNetCore.Tests;
+
+/// <summary>Assertions on responses.</summary>
+internal static class Http
+{
+    public static string Header(HttpResponseMessage r, string name)
+    {
+        if (r.Headers.TryGetValues(name, out var v)) return string.Join(",", v);
+        if (r.Content.Headers.TryGetValues(name, out var c)) return string.Join(",", c);
+        return "";
+    }
+
+    /// <summary>A Go-style error: the status, text/plain, X-Go-Pprof: 1, no Content-Disposition, the exact message.</summary>
+    public static async Task AssertGoError(HttpResponseMessage r, HttpStatusCode status, string message)
+    {
+        string body = await r.Content.ReadAsStringAsync();
+        Assert.True(status == r.StatusCode, $"expected {(int)status}, got {(int)r.StatusCode}: {body}");
+        Assert.Equal("text/plain; charset=utf-8", Header(r, "Content-Type"));
+        Assert.Equal("1", Header(r, "X-Go-Pprof"));
+        Assert.Equal("nosniff", Header(r, "X-Content-Type-Options"));
+        Assert.Equal("", Header(r, "Content-Disposition"));
+        Assert.Equal(message + "\n", body);
+    }
+
+    /// <summary>A profile download: 200, octet-stream, the attachment name, a valid profile.</summary>
+    public static async Task<PProfile> AssertProfile(HttpResponseMessage r, string filename)
+    {
+        byte[] bytes = await r.Content.ReadAsByteArrayAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"status {(int)r.StatusCode}: {System.Text.Encoding.UTF8.GetString(bytes)}");
+        Assert.Equal("application/octet-stream", Header(r, "Content-Type"));
+        Assert.Equal($"attachment; filename=\"{filename}\"", Header(r, "Content-Disposition"));
+        Assert.Equal("nosniff", Header(r, "X-Content-Type-Options"));
+        Assert.Equal(0x1f, bytes[0]); // gzipped, as Go writes it
+        var p = PProfile.Parse(bytes);
+        p.CheckValid();
+        return p;
+    }
+
+    public static bool HasFunction(PProfile p, string nameContains) =>
+        p.Samples.Any(s => s.Values.Any(v => v != 0) && s.Locations.Any(l => l.Lines.Any(line => line.Function?.Name.Contains(nameContains, StringComparison.Ordinal) == true)));
+}
