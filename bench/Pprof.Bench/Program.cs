@@ -5,6 +5,7 @@ using Pprof.Profile;
 // Usage:
 //   generate OUT [samples] [functions] [maxDepth] [--random]   writes a synthetic gzipped profile
 //   parse FILE [iterations]                          times Profile.Parse and reports allocations
+//   phases FILE                                      times each stage of `dotnet-pprof -top` (CPU, heap, GC counts)
 if (args.Length >= 2 && args[0] == "generate")
 {
     int samples = args.Length > 2 && !args[2].StartsWith('-') ? int.Parse(args[2]) : 1_000_000;
@@ -45,5 +46,5 @@ if (args.Length >= 2 && args[0] == "parse")
     Console.WriteLine($"parse {Path.GetFileName(args[1])}: {sampleCount} samples, median {times[times.Count / 2]:F0} ms (min {times[0]:F0} ms) over {iterations} runs, {allocated / (1024.0 * 1024):F0} MiB allocated per parse");
     return 0;
 }
-Console.Error.WriteLine("usage: Pprof.Bench generate OUT [samples] [functions] [maxDepth] [--random] | parse FILE [iterations]");
+Console.Error.WriteLine("usage: Pprof.Bench generate OUT [samples] [functions] [maxDepth] [--random] | parse FILE [iterations] | phases FILE");
 return 2;

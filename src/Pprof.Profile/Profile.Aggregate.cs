@@ -13,7 +13,13 @@ public sealed partial class Profile
     /// <param name="columnNumber">Keep columns (Go 1.19's pprof has no columns: false matches it).</param>
     /// <param name="address">Keep addresses.</param>
     /// <exception cref="ProfileFormatException">The profile is not valid.</exception>
-    public void Aggregate(bool inlineFrame, bool function, bool filename, bool lineNumber, bool columnNumber, bool address)
+    public void Aggregate(bool inlineFrame, bool function, bool filename, bool lineNumber, bool columnNumber, bool address) =>
+        Aggregate(inlineFrame, function, filename, lineNumber, columnNumber, address, check: true);
+
+    /// <summary><see cref="Aggregate(bool, bool, bool, bool, bool, bool)"/>, with the final <see cref="CheckValid"/> only
+    /// when <paramref name="check"/> is set: aggregation cannot make a valid profile invalid, and on a large profile
+    /// the check walks every frame of every sample.</summary>
+    internal void Aggregate(bool inlineFrame, bool function, bool filename, bool lineNumber, bool columnNumber, bool address, bool check)
     {
         foreach (var m in Mappings)
         {
@@ -54,6 +60,6 @@ public sealed partial class Profile
             }
         }
 
-        CheckValid();
+        if (check) CheckValid();
     }
 }

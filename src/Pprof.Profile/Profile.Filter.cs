@@ -53,7 +53,7 @@ public sealed partial class Profile
         for (int si = 0; si < samples.Count; si++)
         {
             var s = samples[si];
-            if (!FocusedAndNotIgnored(s.Locations, flags)) continue;
+            if (!FocusedAndNotIgnored(s.Locations, flags, ignore != null)) continue;
             if (anyHidden)
             {
                 var locs = s.Locations;
@@ -74,14 +74,19 @@ public sealed partial class Profile
         return (fm, im, hm, sm);
     }
 
-    private static bool FocusedAndNotIgnored(Location[] locs, IdMap<byte> flags)
+    private static bool FocusedAndNotIgnored(Location[] locs, IdMap<byte> flags, bool anyIgnored)
     {
         bool focused = false;
         foreach (var l in locs)
         {
             byte f = flags.GetOrDefault(l.Id);
             if ((f & Ignored) != 0) return false;
-            if ((f & Focused) != 0) focused = true;
+            if ((f & Focused) != 0)
+            {
+                // Without an ignore expression no frame can veto the sample: the first focused frame decides.
+                if (!anyIgnored) return true;
+                focused = true;
+            }
         }
         return focused;
     }

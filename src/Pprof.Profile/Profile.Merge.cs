@@ -12,19 +12,26 @@ public sealed partial class Profile
     /// The header combines the sources: comments (each once, in order), the earliest time, the summed duration, the
     /// largest period, the first non-empty default sample type, and the first source's drop/keep frames.</summary>
     /// <exception cref="ProfileFormatException">No sources, or sources with different sample or period types.</exception>
-    public static Profile Merge(IReadOnlyList<Profile> sources)
+    public static Profile Merge(IReadOnlyList<Profile> sources) => MergeCore(sources, consume: false);
+
+    /// <summary><see cref="Merge(IReadOnlyList{Profile})"/> for callers that discard the sources afterwards (the
+    /// command line's fetch): the sources' samples and value arrays are reused in the result rather than copied, so a
+    /// large profile is not held twice. The sources are left unusable and must not share samples.</summary>
+    internal static Profile MergeConsuming(IReadOnlyList<Profile> sources) => MergeCore(sources, consume: true);
+
+    private static Profile MergeCore(IReadOnlyList<Profile> sources, bool consume)
     {
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0) throw new ProfileFormatException("no profiles to merge");
         var p = CombineHeaders(sources);
-        var merger = new ProfileMerger(p, sources);
+        var merger = new ProfileMerger(p, sources, consume);
         foreach (var src in sources) merger.Add(src);
 
         foreach (var s in p.Samples)
         {
             // Values that cancelled out (a profile minus its base) leave zero samples: merge again to drop them and
             // everything only they referred to.
-            if (ProfileMerger.IsZero(s.Values)) return Merge(new[] { p });
+            if (ProfileMerger.IsZero(s.Values)) return MergeCore(new[] { p }, consume: true);
         }
         // The sample list was sized for the case where nothing merges.
         if (p.Samples.Count < p.Samples.Capacity / 2) p.Samples.TrimExcess();

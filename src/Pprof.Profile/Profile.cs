@@ -55,6 +55,13 @@ public sealed partial class Profile
     public static Profile Parse(Stream stream, ParseOptions? options = null)
     {
         options ??= ParseOptions.Default;
+        ArgumentNullException.ThrowIfNull(stream);
+        // A gzipped file is decompressed straight from the stream, so its compressed bytes are never held in memory
+        // next to the decompressed ones and the profile.
+        if (stream.CanSeek && Gzip.IsGzipStream(stream, out long compressedLength))
+        {
+            return ParseDecompressed(Gzip.Decompress(stream, compressedLength, options.MaxDecompressedBytes), options);
+        }
         byte[] data = ReadAll(stream, options.MaxDecompressedBytes, "reading profile");
         return Parse(data, options);
     }
@@ -65,6 +72,12 @@ public sealed partial class Profile
     {
         options ??= ParseOptions.Default;
         if (IsGzip(data)) data = Gzip.Decompress(data, options.MaxDecompressedBytes);
+        return ParseDecompressed(data, options);
+    }
+
+    /// <summary>Reads an uncompressed profile: profile.proto, else each legacy format in turn.</summary>
+    private static Profile ParseDecompressed(byte[] data, ParseOptions options)
+    {
         if (ProfileDecoder.TryDecode(data, out var p, out string? protoError, out bool final))
         {
             // The decoder has checked ids and references; what remains of CheckValid is cheap.
@@ -241,12 +254,14 @@ public sealed partial class Profile
             if (f.Id == 0) throw Invalid("found function with reserved ID=0");
             if (!functions.TryAdd(f.Id, f)) throw Invalid($"multiple functions with same id: {f.Id}");
         }
-        var locations = new Dictionary<ulong, Location>(Locations.Count);
+        // Locations are looked up once per frame of every sample: index them by id in a flat array where ids allow.
+        var locations = Ops.IdMap<Location?>.ForLocations(Locations);
         foreach (var l in Locations)
         {
             if (l == null) throw Invalid("profile has nil location");
             if (l.Id == 0) throw Invalid("found location with reserved id=0");
-            if (!locations.TryAdd(l.Id, l)) throw Invalid($"multiple locations with same id: {l.Id}");
+            if (locations.GetOrDefault(l.Id) != null) throw Invalid($"multiple locations with same id: {l.Id}");
+            locations.Set(l.Id, l);
             if (l.Mapping is { } m && (m.Id == 0 || !mappings.TryGetValue(m.Id, out var mm) || !ReferenceEquals(mm, m)))
                 throw Invalid($"location {l.Id} refers to mapping {m.Id}, which is not in the profile's mapping table");
             foreach (var ln in l.Lines)
@@ -261,7 +276,7 @@ public sealed partial class Profile
         {
             foreach (var l in s.Locations)
             {
-                if (!locations.TryGetValue(l.Id, out var ll) || !ReferenceEquals(ll, l))
+                if (!ReferenceEquals(locations.GetOrDefault(l.Id), l))
                     throw Invalid($"sample refers to location {l.Id}, which is not in the profile's location table");
             }
         }

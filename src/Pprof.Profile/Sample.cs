@@ -16,14 +16,46 @@ public sealed class Sample
     /// <summary>One value per <see cref="Profile.SampleTypes"/> entry.</summary>
     public long[] Values { get; set; }
 
+    // Most samples of a large profile carry no labels: the three label maps live in one object allocated only for
+    // samples that have some, which keeps a sample at three references.
+    private LabelSets? _labels;
+
+    private sealed class LabelSets
+    {
+        public Dictionary<string, string[]>? Labels;
+        public Dictionary<string, long[]>? NumLabels;
+        public Dictionary<string, string[]>? NumUnits;
+    }
+
     /// <summary>String labels (key to values); null when there are none.</summary>
-    public Dictionary<string, string[]>? Labels { get; set; }
+    public Dictionary<string, string[]>? Labels
+    {
+        get => _labels?.Labels;
+        set
+        {
+            if (value != null || _labels != null) (_labels ??= new LabelSets()).Labels = value;
+        }
+    }
 
     /// <summary>Numeric labels (key to values); null when there are none.</summary>
-    public Dictionary<string, long[]>? NumLabels { get; set; }
+    public Dictionary<string, long[]>? NumLabels
+    {
+        get => _labels?.NumLabels;
+        set
+        {
+            if (value != null || _labels != null) (_labels ??= new LabelSets()).NumLabels = value;
+        }
+    }
 
     /// <summary>Units of the numeric labels, parallel to <see cref="NumLabels"/>; null when none were given.</summary>
-    public Dictionary<string, string[]>? NumUnits { get; set; }
+    public Dictionary<string, string[]>? NumUnits
+    {
+        get => _labels?.NumUnits;
+        set
+        {
+            if (value != null || _labels != null) (_labels ??= new LabelSets()).NumUnits = value;
+        }
+    }
 
     /// <summary>Returns a copy of the sample that shares locations.</summary>
     public Sample Clone()

@@ -19,7 +19,7 @@ internal sealed class IdMap<TValue>
     public static IdMap<TValue> ForLocations(List<Location> locations)
     {
         ulong max = 0;
-        foreach (var l in locations) if (l.Id > max) max = l.Id;
+        foreach (var l in locations) if (l != null && l.Id > max) max = l.Id;
         return new IdMap<TValue>(max, locations.Count);
     }
 

@@ -24,15 +24,24 @@ internal sealed class ProfileMerger
 
     private Location[] _stack = new Location[64];
 
-    public ProfileMerger(Profile destination, IReadOnlyList<Profile> sources)
+    // When set, the sources are not used again: their samples (and value arrays) become the destination's samples
+    // instead of being copied, which saves an allocation per sample and keeps only one copy of the samples alive.
+    private readonly bool _consume;
+
+    /// <param name="destination">The merged profile being built (header already combined).</param>
+    /// <param name="sources">The profiles to merge.</param>
+    /// <param name="consume">True when the sources are discarded after the merge, so their samples may be reused.
+    /// The sources must then not share <see cref="Sample"/> objects with each other or within one sample list.</param>
+    public ProfileMerger(Profile destination, IReadOnlyList<Profile> sources, bool consume = false)
     {
         _p = destination;
+        _consume = consume;
         var first = sources[0];
         // Sized for the worst case (no two samples merge) so that the large tables are never regrown.
         int samples = 0;
         foreach (var src in sources) samples = (int)Math.Min((long)samples + src.Samples.Count, Array.MaxLength / 2);
-        _samples = new SampleTable(samples);
         destination.Samples.Capacity = samples;
+        _samples = new SampleTable(destination.Samples, samples);
         _locations = new Dictionary<Location, Location>(first.Locations.Count, LocationIdentity.Instance);
         _functions = new Dictionary<FunctionKey, Function>(first.Functions.Count);
         _mappings = new Dictionary<MappingKey, Mapping>(first.Mappings.Count);
@@ -64,8 +73,9 @@ internal sealed class ProfileMerger
     {
         var srcLocs = src.Locations;
         int n = srcLocs.Length;
-        if (_stack.Length < n) _stack = new Location[Math.Max(n, _stack.Length * 2)];
-        var stack = _stack;
+        if (!_consume && _stack.Length < n) _stack = new Location[Math.Max(n, _stack.Length * 2)];
+        // A consumed source's stack is rewritten in place (each frame is read before it is replaced).
+        var stack = _consume ? srcLocs : _stack;
         var byId = _locationsById;
         ulong h = (ulong)n * 0x9E3779B97F4A7C15UL;
         for (int i = 0; i < n; i++)
@@ -88,27 +98,56 @@ internal sealed class ProfileMerger
             return;
         }
 
-        var s = new Sample(stack.AsSpan(0, n).ToArray(), (long[])src.Values.Clone());
+        Sample s;
+        if (_consume)
+        {
+            // Reuse the source sample: its stack already names destination locations, its values become the sums.
+            s = src;
+            ReuseLabels(s);
+        }
+        else
+        {
+            s = new Sample(stack.AsSpan(0, n).ToArray(), (long[])src.Values.Clone());
+            CopyLabels(src, s);
+        }
+        _samples.Add(hash, s);
+    }
+
+    /// <summary>Copies the labels of <paramref name="src"/> to <paramref name="dst"/>, leaving out empty label sets and
+    /// unit lists that are empty or belong to no numeric label.</summary>
+    private static void CopyLabels(Sample src, Sample dst)
+    {
         if (src.Labels is { Count: > 0 } labels)
         {
-            s.Labels = new Dictionary<string, string[]>(labels.Count, StringComparer.Ordinal);
-            foreach (var kv in labels) s.Labels[kv.Key] = (string[])kv.Value.Clone();
+            dst.Labels = new Dictionary<string, string[]>(labels.Count, StringComparer.Ordinal);
+            foreach (var kv in labels) dst.Labels[kv.Key] = (string[])kv.Value.Clone();
         }
         if (src.NumLabels is { Count: > 0 } numLabels)
         {
-            s.NumLabels = new Dictionary<string, long[]>(numLabels.Count, StringComparer.Ordinal);
+            dst.NumLabels = new Dictionary<string, long[]>(numLabels.Count, StringComparer.Ordinal);
             foreach (var kv in numLabels)
             {
-                s.NumLabels[kv.Key] = (long[])kv.Value.Clone();
+                dst.NumLabels[kv.Key] = (long[])kv.Value.Clone();
                 if (src.NumUnits != null && src.NumUnits.TryGetValue(kv.Key, out var units) && units.Length > 0)
                 {
-                    s.NumUnits ??= new Dictionary<string, string[]>(numLabels.Count, StringComparer.Ordinal);
-                    s.NumUnits[kv.Key] = (string[])units.Clone();
+                    dst.NumUnits ??= new Dictionary<string, string[]>(numLabels.Count, StringComparer.Ordinal);
+                    dst.NumUnits[kv.Key] = (string[])units.Clone();
                 }
             }
         }
-        _samples.Add(hash, s);
-        _p.Samples.Add(s);
+    }
+
+    /// <summary>Brings a reused source sample's labels to the form <see cref="CopyLabels"/> produces.</summary>
+    private static void ReuseLabels(Sample s)
+    {
+        if (s.Labels is { Count: 0 }) s.Labels = null;
+        if (s.NumLabels == null && s.NumUnits == null) return;
+        var src = new Sample(s.Locations, s.Values) { Labels = s.Labels, NumLabels = s.NumLabels, NumUnits = s.NumUnits };
+        s.NumLabels = null;
+        s.NumUnits = null;
+        var labels = s.Labels;
+        CopyLabels(src, s);
+        s.Labels = labels;
     }
 
     private static int LabelHash(Sample s)
@@ -266,60 +305,72 @@ internal sealed class ProfileMerger
     }
 
     /// <summary>Hash set of destination samples keyed by stack and labels, probed with a stack held in a reusable
-    /// buffer so that a sample that merges into an existing one costs no allocation.</summary>
+    /// buffer so that a sample that merges into an existing one costs no allocation. Open addressing over one array of
+    /// (hash, sample number) slots: a probe usually touches a single cache line, and the sample itself only when the
+    /// full hashes match.</summary>
     private sealed class SampleTable
     {
-        private int[] _buckets;
-        private Sample[] _entries;
-        private int[] _hashes;
-        private int[] _next;
-        private int _count;
+        private ulong[] _slots;     // (hash << 32) | (sample number + 1); 0 = empty
+        private readonly List<Sample> _entries;
+        private int _mask;
+        private int _shift;
 
-        public SampleTable(int capacity)
+        /// <summary>Creates a table whose samples are <paramref name="entries"/> (the destination profile's list, which
+        /// <see cref="Add"/> appends to), sized for <paramref name="capacity"/> samples.</summary>
+        public SampleTable(List<Sample> entries, int capacity)
         {
+            _entries = entries;
             int size = 16;
-            while (size < capacity) size <<= 1;
-            _buckets = new int[size];
-            _entries = new Sample[size];
-            _hashes = new int[size];
-            _next = new int[size];
+            while (size < capacity + capacity / 3 && size < 1 << 30) size <<= 1;
+            _slots = new ulong[size];
+            _mask = size - 1;
+            _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
         }
 
         public Sample? Find(int hash, Location[] stack, int n, Sample src)
         {
-            for (int i = _buckets[hash & (_buckets.Length - 1)] - 1; i >= 0; i = _next[i])
+            var slots = _slots;
+            uint h = (uint)hash;
+            for (int i = Start(h); ; i = (i + 1) & _mask)
             {
-                if (_hashes[i] != hash) continue;
-                var s = _entries[i];
+                ulong slot = slots[i];
+                if (slot == 0) return null;
+                if ((uint)(slot >> 32) != h) continue;
+                var s = _entries[(int)(uint)slot - 1];
                 if (SameStack(s.Locations, stack, n) && SameLabels(s, src)) return s;
             }
-            return null;
         }
 
+        /// <summary>Appends <paramref name="s"/> to the samples and indexes it.</summary>
         public void Add(int hash, Sample s)
         {
-            if (_count == _entries.Length) Grow();
-            int b = hash & (_buckets.Length - 1);
-            _entries[_count] = s;
-            _hashes[_count] = hash;
-            _next[_count] = _buckets[b] - 1;
-            _buckets[b] = _count + 1;
-            _count++;
+            _entries.Add(s);
+            int count = _entries.Count;
+            if ((long)count * 4 > (long)_slots.Length * 3) Grow();
+            Insert(_slots, (uint)hash, count);
+        }
+
+        // Fibonacci hashing: the top bits of the product pick the slot.
+        private int Start(uint hash) => (int)((hash * 0x9E3779B97F4A7C15UL) >> _shift);
+
+        private void Insert(ulong[] slots, uint hash, int number)
+        {
+            int i = Start(hash);
+            while (slots[i] != 0) i = (i + 1) & _mask;
+            slots[i] = ((ulong)hash << 32) | (uint)number;
         }
 
         private void Grow()
         {
-            int size = _entries.Length * 2;
-            Array.Resize(ref _entries, size);
-            Array.Resize(ref _hashes, size);
-            Array.Resize(ref _next, size);
-            _buckets = new int[size];
-            for (int i = 0; i < _count; i++)
+            var old = _slots;
+            var slots = new ulong[old.Length * 2];
+            _mask = slots.Length - 1;
+            _shift--;
+            foreach (ulong slot in old)
             {
-                int b = _hashes[i] & (size - 1);
-                _next[i] = _buckets[b] - 1;
-                _buckets[b] = i + 1;
+                if (slot != 0) Insert(slots, (uint)(slot >> 32), (int)(uint)slot);
             }
+            _slots = slots;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

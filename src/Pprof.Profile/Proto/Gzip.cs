@@ -10,32 +10,58 @@ internal static class Gzip
 {
     /// <summary>Decompresses <paramref name="data"/> (one or more gzip members). Throws <see cref="ProfileFormatException"/>
     /// ("decompressing profile: …") for corrupt or truncated data or output beyond <paramref name="max"/> bytes.</summary>
-    public static byte[] Decompress(byte[] data, long max)
+    public static byte[] Decompress(byte[] data, long max) =>
+        Decompress(new MemoryStream(data, writable: false), data.Length, max);
+
+    /// <summary>True when the rest of the seekable <paramref name="s"/> starts with the gzip magic and is long enough to
+    /// hold a gzip member; <paramref name="length"/> is then the number of bytes left. The position is left unchanged.</summary>
+    public static bool IsGzipStream(Stream s, out long length)
+    {
+        length = 0;
+        long pos = s.Position;
+        long left = s.Length - pos;
+        if (left < 18) return false;
+        Span<byte> magic = stackalloc byte[2];
+        int n = s.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        s.Position = pos;
+        if (n < 2 || magic[0] != 0x1f || magic[1] != 0x8b) return false;
+        length = left;
+        return true;
+    }
+
+    /// <summary>Decompresses the <paramref name="length"/> bytes left in the seekable stream <paramref name="source"/>,
+    /// which hold one or more gzip members; see <see cref="Decompress(byte[], long)"/>.</summary>
+    public static byte[] Decompress(Stream source, long length, long max)
     {
         const string what = "decompressing profile";
-        if (data.Length < 18) throw new ProfileFormatException(what + ": unexpected EOF");
+        if (length < 18) throw new ProfileFormatException(what + ": unexpected EOF");
         // The last member's trailer: CRC-32 and size (mod 2^32) of that member's output. It also sizes the output buffer.
-        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 8));
-        uint isize = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4));
+        long start = source.Position;
+        Span<byte> trailer = stackalloc byte[8];
+        source.Position = start + length - 8;
+        if (source.ReadAtLeast(trailer, 8, throwOnEndOfStream: false) != 8) throw new ProfileFormatException(what + ": unexpected EOF");
+        source.Position = start;
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        uint isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
         // The claimed size sizes the output buffer, but only up to a ratio real profiles do not exceed (they compress
         // about 3-10x), so a small input claiming gigabytes cannot make us allocate them before any data arrives.
-        long hint = Math.Min(Math.Min(isize, (long)data.Length * 32 + (1 << 20)), max);
+        long hint = Math.Min(Math.Min(isize, length * 32 + (1 << 20)), max);
         byte[] output;
-        int length;
-        using (var gz = new GZipStream(new MemoryStream(data, writable: false), CompressionMode.Decompress))
+        int outLength;
+        using (var gz = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true))
         {
-            (output, length) = Profile.ReadAllInto(gz, max, what, (int)Math.Max(hint, 4096));
+            (output, outLength) = Profile.ReadAllInto(gz, max, what, (int)Math.Max(hint, 4096));
         }
         // GZipStream checks each member's CRC when the member's trailer is there; a truncated stream it ends early without
         // complaint, so the last eight bytes are then compressed data that (but for a 2^-32 chance) do not match the output.
-        if ((uint)length != isize)
+        if ((uint)outLength != isize)
         {
             // Multi-member streams: the trailer covers only the last member's output.
-            if (isize > (uint)length || Crc32(output.AsSpan(length - (int)isize, (int)isize)) != crc)
+            if (isize > (uint)outLength || Crc32(output.AsSpan(outLength - (int)isize, (int)isize)) != crc)
                 throw new ProfileFormatException(what + ": unexpected EOF (gzip data truncated or corrupt)");
         }
-        if (length == output.Length) return output;
-        return output.AsSpan(0, length).ToArray();
+        if (outLength == output.Length) return output;
+        return output.AsSpan(0, outLength).ToArray();
     }
 
     private static uint[]? _table;

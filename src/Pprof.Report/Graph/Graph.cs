@@ -38,7 +38,7 @@ public sealed class Graph
     private static Graph NewGraph(Profile.Profile prof, GraphOptions o)
     {
         var (nodes, locations) = new NodeBuilder(prof, o).BuildIndexes();
-        var acc = new GraphAccumulator(nodes);
+        var acc = new GraphAccumulator(nodes, edges: !o.NodesOnly, tags: !o.NodesOnly && !o.NoTags);
         acc.AddSamples(prof, locations, o);
         acc.Finish();
         return SelectNodesForGraph(nodes, o.DropNegative);

@@ -41,9 +41,14 @@ internal sealed class GraphAccumulator
     private readonly Dictionary<string, int> _labelIds = new(StringComparer.Ordinal);
     private readonly List<string> _labelNames = new();
 
-    public GraphAccumulator(Nodes nodes)
+    // What to accumulate besides the nodes' values.
+    private readonly bool _edgesWanted, _tagsWanted;
+
+    public GraphAccumulator(Nodes nodes, bool edges = true, bool tags = true)
     {
         _nodes = nodes;
+        _edgesWanted = edges;
+        _tagsWanted = tags;
         int n = nodes.Count;
         _flat = new long[n];
         _flatDiv = new long[n];
@@ -60,6 +65,10 @@ internal sealed class GraphAccumulator
         var labelCache = new Dictionary<(string, string), string>();
         int stamp = 0;
         NumericTag[]? numeric = null;
+        // The node ids of all locations in one array, each location's a range of it: the frame loop then reads two
+        // small int arrays instead of one array object per location.
+        var flat = new FlatLocations(prof.Locations, locations);
+        var nodeIds = flat.NodeIds;
         foreach (var sample in prof.Samples)
         {
             long w = valueOf(sample.Values);
@@ -68,7 +77,7 @@ internal sealed class GraphAccumulator
             stamp++;
             int labelId = -1;
             string labels = "";
-            if (sample.Labels is { Count: > 0 } sl)
+            if (_tagsWanted && sample.Labels is { Count: > 0 } sl)
             {
                 labels = JoinLabels(sl, labelCache);
                 if (labels.Length != 0 && !_labelIds.TryGetValue(labels, out labelId))
@@ -80,35 +89,12 @@ internal sealed class GraphAccumulator
                 if (labels.Length == 0) labelId = -1;
             }
             int numericCount = 0;
-            if (sample.NumLabels is { Count: > 0 } nl) numericCount = NumericTags(nl, sample.NumUnits, format, ref numeric);
-            int parent = -1;
-            bool residual = false;
-            var stack = sample.Locations;
-            for (int i = stack.Length - 1; i >= 0; i--)
-            {
-                var ids = locations.Find(stack[i]);
-                if (ids == null) continue;
-                for (int ni = ids.Length - 1; ni >= 0; ni--)
-                {
-                    int n = ids[ni];
-                    if (n < 0)
-                    {
-                        residual = true;
-                        continue;
-                    }
-                    if (_seen[n] != stamp)
-                    {
-                        _seen[n] = stamp;
-                        _cum[n] += w;
-                        _cumDiv[n] += dw;
-                        if (labelId >= 0) LabelTag(n, labelId).Add(dw, w, false);
-                        if (numericCount != 0) AddNumeric(n, labels, numeric!, numericCount, dw, w, false);
-                    }
-                    if (parent >= 0 && n != parent) AddEdge(parent, n, stamp, dw, w, residual, ni != ids.Length - 1);
-                    parent = n;
-                    residual = false;
-                }
-            }
+            if (_tagsWanted && sample.NumLabels is { Count: > 0 } nl) numericCount = NumericTags(nl, sample.NumUnits, format, ref numeric);
+            // The common case (values only, dense location ids) runs in a small loop of its own.
+            bool residual;
+            int parent = !_edgesWanted && labelId < 0 && numericCount == 0 && flat.StartById is { } starts
+                ? AddStackValues(sample.Locations, starts, nodeIds, stamp, w, dw, out residual)
+                : AddStack(sample.Locations, flat, stamp, w, dw, labelId, labels, numeric, numericCount, out residual);
             if (parent >= 0 && !residual)
             {
                 _flat[parent] += w;
@@ -117,6 +103,80 @@ internal sealed class GraphAccumulator
                 if (numericCount != 0) AddNumeric(parent, labels, numeric!, numericCount, dw, w, true);
             }
         }
+    }
+
+    /// <summary>Adds one sample's value to the cumulative values of the nodes on its stack (each node once), walking
+    /// from the root. Returns the last node reached (the leaf-most kept one, -1 for none); <paramref name="residual"/>
+    /// tells whether excluded lines came after it.</summary>
+    private int AddStackValues(Location[] stack, int[] starts, int[] nodeIds, int stamp, long w, long dw, out bool residual)
+    {
+        var seen = _seen;
+        var cum = _cum;
+        var cumDiv = _cumDiv;
+        int parent = -1;
+        residual = false;
+        for (int i = stack.Length - 1; i >= 0; i--)
+        {
+            ulong id = stack[i].Id;
+            if (id >= (ulong)(starts.Length - 1)) continue;
+            int start = starts[id], end = starts[id + 1];
+            for (int ni = end - 1; ni >= start; ni--)
+            {
+                int n = nodeIds[ni];
+                if (n < 0)
+                {
+                    residual = true;
+                    continue;
+                }
+                if (seen[n] != stamp)
+                {
+                    seen[n] = stamp;
+                    cum[n] += w;
+                    cumDiv[n] += dw;
+                }
+                parent = n;
+                residual = false;
+            }
+        }
+        return parent;
+    }
+
+    /// <summary><see cref="AddStackValues"/> with edges and tags, as the options ask.</summary>
+    private int AddStack(Location[] stack, FlatLocations flat, int stamp, long w, long dw, int labelId, string labels,
+        NumericTag[]? numeric, int numericCount, out bool residual)
+    {
+        var nodeIds = flat.NodeIds;
+        var seen = _seen;
+        var cum = _cum;
+        var cumDiv = _cumDiv;
+        bool edges = _edgesWanted;
+        int parent = -1;
+        residual = false;
+        for (int i = stack.Length - 1; i >= 0; i--)
+        {
+            var (start, end) = flat.Range(stack[i]);
+            for (int ni = end - 1; ni >= start; ni--)
+            {
+                int n = nodeIds[ni];
+                if (n < 0)
+                {
+                    residual = true;
+                    continue;
+                }
+                if (seen[n] != stamp)
+                {
+                    seen[n] = stamp;
+                    cum[n] += w;
+                    cumDiv[n] += dw;
+                    if (labelId >= 0) LabelTag(n, labelId).Add(dw, w, false);
+                    if (numericCount != 0) AddNumeric(n, labels, numeric!, numericCount, dw, w, false);
+                }
+                if (edges && parent >= 0 && n != parent) AddEdge(parent, n, stamp, dw, w, residual, ni != end - 1);
+                parent = n;
+                residual = false;
+            }
+        }
+        return parent;
     }
 
     /// <summary>Writes the sums into the node objects and creates the edges, in the order they were first seen.</summary>
@@ -259,6 +319,66 @@ internal sealed class GraphAccumulator
             }
         }
         return Graph.JoinLabels(labels);
+    }
+
+    /// <summary>Each location's node ids as a range of one shared array, found by location id (through an array
+    /// when ids are dense, else a dictionary).</summary>
+    private sealed class FlatLocations
+    {
+        private readonly int[]? _startById;            // dense ids: location id to start; the range ends at the next id's start
+        private readonly Dictionary<ulong, (int Start, int End)>? _sparse;
+
+        public readonly int[] NodeIds;
+
+        /// <summary>Location id to the start of its range (the range ends where the next id's starts); null when ids are sparse.</summary>
+        public int[]? StartById => _startById;
+
+        public FlatLocations(List<Location> locationList, LocationTable<int[]> table)
+        {
+            int total = 0;
+            foreach (var l in locationList) total += table.Find(l)?.Length ?? 0;
+            NodeIds = new int[total];
+            var dense = table.Dense;
+            int at = 0;
+            if (dense != null)
+            {
+                _startById = new int[dense.Length + 1];
+                for (int id = 0; id < dense.Length; id++)
+                {
+                    _startById[id] = at;
+                    if (dense[id] is { } ids)
+                    {
+                        ids.CopyTo(NodeIds, at);
+                        at += ids.Length;
+                    }
+                }
+                _startById[dense.Length] = at;
+                _sparse = null;
+                return;
+            }
+            _startById = null;
+            _sparse = new Dictionary<ulong, (int, int)>(locationList.Count);
+            foreach (var l in locationList)
+            {
+                if (table.Find(l) is not { } ids || _sparse.ContainsKey(l.Id)) continue;
+                ids.CopyTo(NodeIds, at);
+                _sparse[l.Id] = (at, at + ids.Length);
+                at += ids.Length;
+            }
+        }
+
+        /// <summary>The range of <see cref="NodeIds"/> holding the nodes of <paramref name="l"/> (empty when unknown).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public (int Start, int End) Range(Location l)
+        {
+            ulong id = l.Id;
+            if (_startById != null)
+            {
+                if (id >= (ulong)(_startById.Length - 1)) return (0, 0);
+                return (_startById[id], _startById[id + 1]);
+            }
+            return _sparse!.TryGetValue(id, out var r) ? r : (0, 0);
+        }
     }
 
     private struct NumericTag

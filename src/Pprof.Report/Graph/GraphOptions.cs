@@ -26,4 +26,11 @@ public sealed class GraphOptions
 
     /// <summary>When set, only nodes in this set are created.</summary>
     public NodeSet? KeptNodes { get; set; }
+
+    /// <summary>Leave out label and numeric tags (for reports that do not show them). Call graphs only.</summary>
+    internal bool NoTags { get; set; }
+
+    /// <summary>Compute only the nodes' flat and cumulative values: no edges, no tags. Enough to choose which nodes a
+    /// report keeps before building the graph of those nodes. Call graphs only.</summary>
+    internal bool NodesOnly { get; set; }
 }

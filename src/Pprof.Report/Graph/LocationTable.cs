@@ -23,6 +23,9 @@ internal sealed class LocationTable<T> where T : class
         else _sparse![l.Id] = value;
     }
 
+    /// <summary>The per-id array when ids are dense (index = location id), else null.</summary>
+    public T?[]? Dense => _dense;
+
     public T? Find(Location l)
     {
         if (_dense != null)

@@ -78,18 +78,24 @@ internal sealed class ReportContext
 
     /// <summary>Builds the report's graph; with <paramref name="kept"/>, only nodes in that set are included.
     /// Like pprof, this cleans function file names, keeps only the <c>bytes</c> numeric label and removes the
-    /// diff-base marker label, in the profile itself.</summary>
-    internal Graph NewGraph(NodeSet? kept)
+    /// diff-base marker label, in the profile itself. With <paramref name="nodesOnly"/>, only the nodes' values are
+    /// computed (no edges, no tags): enough to choose the nodes of the graph to build next.</summary>
+    internal Graph NewGraph(NodeSet? kept, bool nodesOnly = false)
     {
         var o = Options;
         foreach (var f in Profile.Functions)
         {
             f.Filename = SourceReader.TrimPath(f.Filename, o.TrimPath, o.SourcePath);
         }
-        foreach (var s in Profile.Samples)
+        if (!_labelsCleaned)
         {
-            if (s.NumLabels != null) KeepBytesLabelOnly(s, o);
-            if (s.Labels != null) s.DeleteLabel(DiffBaseLabel);
+            // Cleaning the labels is idempotent: one pass over the samples is enough for the graphs of one report.
+            foreach (var s in Profile.Samples)
+            {
+                if (s.NumLabels != null) KeepBytesLabelOnly(s, o);
+                if (s.Labels != null) s.DeleteLabel(DiffBaseLabel);
+            }
+            _labelsCleaned = true;
         }
 
         var gopt = new GraphOptions
@@ -100,6 +106,9 @@ internal sealed class ReportContext
             CallTree = UsesCallTree,
             DropNegative = o.DropNegative,
             KeptNodes = kept,
+            NodesOnly = nodesOnly && !UsesCallTree,
+            // Only the dot graph shows tags (and counts them when choosing nodes).
+            NoTags = Format != ReportFormat.Dot,
         };
         switch (Format)
         {
@@ -113,6 +122,8 @@ internal sealed class ReportContext
         }
         return Graph.New(Profile, gopt);
     }
+
+    private bool _labelsCleaned;
 
     private static void KeepBytesLabelOnly(Sample s, ReportOptions o)
     {
@@ -144,7 +155,11 @@ internal sealed class ReportContext
         bool callTree = UsesCallTree;
         int droppedNodes = 0;
 
-        var g = NewGraph(null);
+        // When a node fraction will probably drop nodes, the first graph only serves to choose them: build it without
+        // edges and tags (a node's flat and cum do not depend on which other nodes exist), then build the real graph
+        // of the kept nodes. Should nothing be dropped after all, the complete graph is built then.
+        bool firstNodesOnly = !callTree && NodeFraction != 0;
+        var g = NewGraph(null, firstNodesOnly);
         long totalValue = g.Nodes.Sum().Flat;
         long nodeCutoff = Math.Abs((long)(totalValue * NodeFraction));
         long edgeCutoff = Math.Abs((long)(totalValue * EdgeFraction));
@@ -167,9 +182,11 @@ internal sealed class ReportContext
                 {
                     droppedNodes = g.Nodes.Count - kept.Count;
                     g = NewGraph(kept);
+                    firstNodesOnly = false;
                 }
             }
         }
+        if (firstNodesOnly) g = NewGraph(null);
         int origCount = g.Nodes.Count;
 
         g.SortNodes(cumSort, visualMode);

@@ -49,7 +49,9 @@ internal sealed class Fetcher
 
         if (save) SaveProfile(p);
 
-        p.CheckValid();
+        // pprof validates the profile once more here. Every profile was validated when parsed, and merging, scaling,
+        // pruning and unsourcing build valid profiles from valid ones, so the check (a walk over every frame of every
+        // sample) is left out.
         return p;
     }
 
@@ -194,7 +196,8 @@ internal sealed class Fetcher
         try
         {
             Measurement.ScaleProfiles(profiles);
-            return PprofProfile.Merge(profiles);
+            // The fetched profiles are not used again: let the merge reuse their samples instead of copying them.
+            return PprofProfile.MergeConsuming(profiles);
         }
         catch (Exception e) when (e is InvalidOperationException or ProfileFormatException)
         {
@@ -207,8 +210,8 @@ internal sealed class Fetcher
         var g = new Grabbed();
         try
         {
+            // Profile.Parse has validated the profile already (pprof checks it again here).
             var (p, remote) = Fetch(addr, s);
-            p.CheckValid();
             LocateBinaries(p, s);
             g.Profile = p;
             g.Remote = remote;

@@ -197,7 +197,8 @@ internal static class PprofDriver
             default:
                 throw new PprofException("unexpected granularity");
         }
-        p.Aggregate(inlines, function, filename, linenumber, false, address);
+        // The profile was validated when fetched and every step since keeps it valid: skip Aggregate's full check.
+        p.Aggregate(inlines, function, filename, linenumber, false, address, check: false);
     }
 
     /// <summary>Builds the report options from the configuration (pprof's reportOptions).</summary>
