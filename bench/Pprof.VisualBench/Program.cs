@@ -7,12 +7,56 @@ using PprofProfile = Pprof.Profile.Profile;
 //   data PROFILE [iterations]        times the flame-graph data (tree + JSON) for PROFILE
 //   page PROFILE [runs] [chromium] [minFraction]   writes the -flamegraph page and times it to interactive in headless Chromium
 //   generate OUT [samples]           writes the synthetic benchmark profile (1M samples by default)
+//   shape PROFILE                    prints the stacks' shape and the flame graph's size at several cut-offs
+//   dump PROFILE PREFIX [folded]     writes the flame-graph JSON (and folded stacks) of PROFILE and of a comparison
+//                                    made from it (every third sample negated), to check that output stays the same
 if (args.Length >= 2 && args[0] == "generate")
 {
     int samples = args.Length > 2 ? int.Parse(args[2]) : 1_000_000;
     var p = PprofBench.SyntheticProfile.Create(samples, 20_000, 40);
     using (var f = File.Create(args[1])) p.Write(f);
     Console.WriteLine($"wrote {args[1]}: {samples} samples");
+    return 0;
+}
+if (args.Length >= 2 && args[0] == "shape")
+{
+    // What the flame graph works on: stacks, frames, distinct stacks, and the tree's size at several cut-offs.
+    var profile = PprofProfile.Parse(File.ReadAllBytes(args[1]));
+    var t = StackTable.Build(profile, v => v[^1]);
+    long frames = 0;
+    var distinct = new HashSet<string>();
+    for (int i = 0; i < t.Count; i++)
+    {
+        frames += t.Length[i];
+        distinct.Add(string.Join(",", t.Frames.AsSpan(t.Start[i], t.Length[i]).ToArray()));
+    }
+    Console.WriteLine($"samples {t.Count}, frames {frames}, names {t.Names.Length}, distinct stacks {distinct.Count}, locations {profile.Locations.Count}");
+    foreach (var mf in new[] { 0.0001, 0.00001, 0.0 })
+    {
+        double c0 = ThreadCpuMs();
+        var g = FlameGraph.Build(profile, Options(profile, mf));
+        Console.WriteLine($"cut-off {mf}: {g.Count} frames kept, {g.DroppedNodes} dropped; built in {ThreadCpuMs() - c0:F0} ms thread CPU");
+    }
+    return 0;
+}
+if (args.Length >= 3 && args[0] == "dump")
+{
+    var profile = PprofProfile.Parse(File.ReadAllBytes(args[1]));
+    foreach (var mf in new[] { 0.0001, 0.00001 })
+    {
+        using var f = File.Create($"{args[2]}-{mf}.json");
+        FlameGraph.Build(profile, Options(profile, mf)).WriteJson(f);
+    }
+    bool folded = args.Length > 3 && args[3] == "folded";
+    if (folded) using (var w = new StreamWriter($"{args[2]}.folded")) FoldedStacks.Write(w, profile, v => v[^1]);
+    // A comparison: every third sample negated (a base sample).
+    for (int i = 0; i < profile.Samples.Count; i += 3)
+    {
+        var v = profile.Samples[i].Values;
+        for (int j = 0; j < v.Length; j++) v[j] = -v[j];
+    }
+    using (var f = File.Create($"{args[2]}-diff.json")) FlameGraph.Build(profile, Options(profile)).WriteJson(f);
+    if (folded) using (var w = new StreamWriter($"{args[2]}-diff.folded")) FoldedStacks.Write(w, profile, v => v[^1]);
     return 0;
 }
 if (args.Length >= 2 && args[0] == "data")
@@ -41,6 +85,28 @@ if (args.Length >= 2 && args[0] == "data")
         bytes = ms.Length;
         times.Add(sw.Elapsed.TotalMilliseconds);
     }
+    // Where the time goes, in this thread's CPU time: the stack table, the tree over it, the JSON.
+    var tableMs = new List<double>();
+    var treeMs = new List<double>();
+    var jsonMs = new List<double>();
+    for (int i = 0; i < Math.Min(3, iterations); i++)
+    {
+        GC.Collect();
+        double t0 = ThreadCpuMs();
+        StackTable.Build(profile, options.SampleValue);
+        double t1 = ThreadCpuMs();
+        var g = FlameGraph.Build(profile, options);
+        double t2 = ThreadCpuMs();
+        g.WriteJson(new MemoryStream());
+        double t3 = ThreadCpuMs();
+        tableMs.Add(t1 - t0);
+        treeMs.Add(t2 - t1 - (t1 - t0));
+        jsonMs.Add(t3 - t2);
+    }
+    tableMs.Sort();
+    treeMs.Sort();
+    jsonMs.Sort();
+    Console.WriteLine($"  phases (thread CPU, min of {tableMs.Count}): stack table {tableMs[0]:F0} ms, tree {treeMs[0]:F0} ms (build minus table), JSON {jsonMs[0]:F0} ms");
     times.Sort();
     cpu.Sort();
     Console.WriteLine($"flame-graph data for {Path.GetFileName(args[1])} ({profile.Samples.Count} samples): median {times[times.Count / 2]:F0} ms, " +
@@ -97,8 +163,11 @@ if (args.Length >= 2 && args[0] == "page")
     }
     return 0;
 }
-Console.Error.WriteLine("usage: Pprof.VisualBench data PROFILE [iterations] | page PROFILE [runs] [chromium] [minFraction] | generate OUT [samples]");
+Console.Error.WriteLine("usage: Pprof.VisualBench data PROFILE [iterations] | page PROFILE [runs] [chromium] [minFraction] | generate OUT [samples] | shape PROFILE | dump PROFILE PREFIX [folded]");
 return 2;
+
+// CPU time of the calling thread (Linux), which other processes' load does not count in.
+static double ThreadCpuMs() => long.Parse(File.ReadAllText("/proc/thread-self/schedstat").Split(' ')[0]) / 1e6;
 
 static FlameGraphOptions Options(PprofProfile p, double minFraction = 0.0001) => new()
 {

@@ -57,22 +57,18 @@ internal sealed class FlameGraph
     {
         var table = StackTable.Build(profile, options.SampleValue);
         var g = new FlameGraph(options) { IsDiff = table.HasBase };
-        int n = table.Count;
-        var idx = new int[n];
-        var keys = new int[n];
         long total = 0, baseTotal = 0;
-        for (int i = 0; i < n; i++)
+        var values = table.Value;
+        var isBase = table.IsBase;
+        for (int i = 0; i < table.Count; i++)
         {
-            idx[i] = i;
-            if (table.IsBase[i]) baseTotal += table.Value[i];
-            else total += table.Value[i];
+            if (isBase[i]) baseTotal += values[i];
+            else total += values[i];
         }
         double minWidth = Math.Max(1, (total + baseTotal) * Math.Max(0, options.MinFraction));
-        var nameMap = new int[table.Names.Length];
-        Array.Fill(nameMap, -1);
-        var builder = new Builder(table, idx, keys, g, nameMap, (long)Math.Ceiling(minWidth));
+        var builder = new Builder(table, g, (long)Math.Ceiling(minWidth));
         int root = g.Add(-1, 0);
-        builder.Expand(root, 0, n, 0);
+        builder.Expand(root, 0, table.Count, 0, false);
         return g;
     }
 
@@ -96,87 +92,190 @@ internal sealed class FlameGraph
     }
 
     /// <summary>Partitions sample ranges by the frame at each depth (a most-significant-digit radix walk over the
-    /// stacks), emitting nodes in pre-order and descending only into frames wide enough to keep.</summary>
+    /// stacks), emitting nodes in pre-order and descending only into frames wide enough to keep. Each partition is a
+    /// stable counting sort that moves the samples' own records between two buffers, and each record carries the next
+    /// frames of its stack: the walk reads records front to back and touches the frame buffer once every
+    /// <see cref="Window"/> levels rather than at every level.</summary>
     private sealed class Builder
     {
-        private readonly StackTable _t;
-        private readonly int[] _idx;
-        private readonly int[] _keys;
-        private readonly FlameGraph _g;
-        private readonly int[] _nameMap;
-        private readonly long _minWidth;
-        private readonly List<int> _usedNames = new();
+        /// <summary>How many frames a record carries.</summary>
+        private const int Window = 8;
 
-        internal Builder(StackTable table, int[] idx, int[] keys, FlameGraph g, int[] nameMap, long minWidth)
+        [System.Runtime.CompilerServices.InlineArray(Window)]
+        private struct Frames
         {
-            _t = table;
-            _idx = idx;
-            _keys = keys;
-            _g = g;
-            _nameMap = nameMap;
-            _minWidth = minWidth;
+            private int _first;
         }
 
-        /// <summary>Fills node <paramref name="node"/> from samples <c>_idx[lo..hi)</c>, whose stacks all pass through
-        /// it at depth <paramref name="depth"/> - 1, and adds its children.</summary>
-        internal void Expand(int node, int lo, int hi, int depth)
+        /// <summary>A sample as the walk sees it: its value (negative for a base sample; never zero), where its stack
+        /// starts in the frame buffer and how deep it is, and its frames from the last multiple of
+        /// <see cref="Window"/> at or above the current depth.</summary>
+        private struct Entry
+        {
+            public long Value;
+            public int Start;
+            public int Length;
+            public Frames Next;
+        }
+
+        private readonly int[] _frames;
+        private readonly string[] _frameNames;
+        private readonly FlameGraph _g;
+        private readonly long _minWidth;
+        // The samples, grouped by the node whose range holds them; a partition moves a range to the other buffer.
+        private readonly Entry[] _a;
+        private readonly Entry[] _b;
+        // Each sample's key at the current depth: its frame id + 1, or 0 where its stack ends (a flat sample).
+        private readonly int[] _keys;
+        // Per key, while one range is being partitioned: sample count, then next slot; and summed width.
+        private readonly int[] _count;
+        private readonly long[] _width;
+        // The distinct keys of each range being partitioned, each followed by the kept children of its node, three
+        // ints each (frame id, first sample, sample count): one section per node on the path from the root.
+        private int[] _stack = new int[256];
+        private readonly int[] _nameMap;
+
+        internal Builder(StackTable table, FlameGraph g, long minWidth)
+        {
+            _frames = table.Frames;
+            _frameNames = table.Names;
+            _g = g;
+            _minWidth = minWidth;
+            int n = table.Count;
+            _a = GC.AllocateUninitializedArray<Entry>(n);
+            for (int i = 0; i < n; i++)
+            {
+                ref var e = ref _a[i];
+                long v = table.Value[i];
+                e.Value = table.IsBase[i] ? -v : v;
+                e.Start = table.Start[i];
+                e.Length = table.Length[i];
+            }
+            _b = GC.AllocateUninitializedArray<Entry>(n);
+            _keys = GC.AllocateUninitializedArray<int>(n);
+            _count = new int[table.Names.Length + 1];
+            _width = new long[table.Names.Length + 1];
+            _nameMap = new int[table.Names.Length];
+            Array.Fill(_nameMap, -1);
+        }
+
+        /// <summary>Fills node <paramref name="node"/> from samples <c>[lo..hi)</c> of buffer <c>_b</c> if
+        /// <paramref name="inB"/>, else <c>_a</c>, whose stacks all pass through it at depth
+        /// <paramref name="depth"/> - 1, and adds its children.</summary>
+        internal void Expand(int node, int lo, int hi, int depth, bool inB)
         {
             var g = _g;
+            var entries = inB ? _b : _a;
+            var keys = _keys;
+            var count = _count;
+            var width = _width;
             long cum = 0, flat = 0, baseCum = 0, baseFlat = 0;
-            var start = _t.Start;
-            var length = _t.Length;
-            var frames = _t.Frames;
-            bool sorted = true;
-            int prev = int.MinValue;
+            int mark = 0;
+            int distinct = 0;
+            int slot = depth % Window;
+            if (slot == 0) Refill(entries, lo, hi, depth);
             for (int i = lo; i < hi; i++)
             {
-                int s = _idx[i];
-                long v = _t.Value[s];
-                bool leaf = length[s] <= depth;
-                if (_t.IsBase[s])
+                ref var e = ref entries[i];
+                long v = e.Value;
+                int key = e.Length > depth ? e.Next[slot] + 1 : 0;
+                if (v < 0)
                 {
+                    v = -v;
                     baseCum += v;
-                    if (leaf) baseFlat += v;
+                    if (key == 0) baseFlat += v;
                 }
                 else
                 {
                     cum += v;
-                    if (leaf) flat += v;
+                    if (key == 0) flat += v;
                 }
-                int key = leaf ? -1 : frames[start[s] + depth];
-                _keys[i] = key;
-                if (key < prev) sorted = false;
-                prev = key;
+                keys[i] = key;
+                if (count[key]++ == 0)
+                {
+                    int at = Push(key);
+                    if (distinct++ == 0) mark = at;
+                }
+                width[key] += v;
             }
             g._cum[node] = cum;
             g._flat[node] = flat;
             g._baseCum[node] = baseCum;
             g._baseFlat[node] = baseFlat;
-            if (!sorted) Array.Sort(_keys, _idx, lo, hi - lo);
+            if (distinct == 0) return;
 
-            int p = lo;
-            while (p < hi && _keys[p] == -1) p++;
-            while (p < hi)
+            // Children in frame id order, which is name order; flat samples (key 0) sort first and are left behind.
+            // The kept children are recorded after the distinct keys, which stay to clear the counts.
+            if (distinct > 1) _stack.AsSpan(mark, distinct).Sort();
+            int top = mark + distinct;
+            if (top + 3 * distinct > _stack.Length) Array.Resize(ref _stack, Math.Max(_stack.Length * 2, top + 3 * distinct));
+            var stack = _stack;
+            int next = lo;
+            for (int d = 0; d < distinct; d++)
             {
-                int key = _keys[p];
-                int q = p;
-                long width = 0;
-                while (q < hi && _keys[q] == key)
+                int key = stack[mark + d];
+                int c = count[key];
+                long w = width[key];
+                count[key] = next;
+                width[key] = 0;
+                if (key != 0)
                 {
-                    width += _t.Value[_idx[q]];
-                    q++;
+                    if (w >= _minWidth)
+                    {
+                        stack[top] = key - 1;
+                        stack[top + 1] = next;
+                        stack[top + 2] = c;
+                        top += 3;
+                    }
+                    else
+                    {
+                        g.DroppedNodes++;
+                    }
                 }
-                if (width >= _minWidth)
-                {
-                    int child = g.Add(MapName(key), depth + 1);
-                    Expand(child, p, q, depth + 1);
-                }
-                else
-                {
-                    g.DroppedNodes++;
-                }
-                p = q;
+                next += c;
             }
+            int children = mark + distinct;
+            bool childInB = inB;
+            if (top != children && distinct > 1)
+            {
+                var target = inB ? _a : _b;
+                for (int i = lo; i < hi; i++) target[count[keys[i]]++] = entries[i];
+                childInB = !inB;
+            }
+            for (int d = 0; d < distinct; d++) count[stack[mark + d]] = 0;
+            _top = top;
+            for (int at = children; at < top; at += 3)
+            {
+                int frame = _stack[at], first = _stack[at + 1], n = _stack[at + 2];
+                int child = g.Add(MapName(frame), depth + 1);
+                Expand(child, first, first + n, depth + 1, childInB);
+            }
+            _top = mark;
+        }
+
+        /// <summary>Loads each record's frames from <paramref name="depth"/> on (those its stack has).</summary>
+        private void Refill(Entry[] entries, int lo, int hi, int depth)
+        {
+            var frames = _frames;
+            for (int i = lo; i < hi; i++)
+            {
+                ref var e = ref entries[i];
+                int n = Math.Min(Window, e.Length - depth);
+                if (n <= 0) continue;
+                Span<int> next = e.Next;
+                frames.AsSpan(e.Start + depth, n).CopyTo(next);
+            }
+        }
+
+        private int _top;
+
+        private int Push(int key)
+        {
+            int at = _top;
+            if (at == _stack.Length) Array.Resize(ref _stack, _stack.Length * 2);
+            _stack[at] = key;
+            _top = at + 1;
+            return at;
         }
 
         private int MapName(int frame)
@@ -186,7 +285,7 @@ internal sealed class FlameGraph
             {
                 m = _g._names.Count;
                 _nameMap[frame] = m;
-                _g._names.Add(_t.Names[frame]);
+                _g._names.Add(_frameNames[frame]);
             }
             return m;
         }
