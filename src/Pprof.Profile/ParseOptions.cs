@@ -10,6 +10,12 @@ public sealed class ParseOptions
     /// The environment variable <c>PPROF_MAX_DECOMPRESSED_BYTES</c> overrides the default.</summary>
     public long MaxDecompressedBytes { get; set; } = DefaultFromEnvironment();
 
+    /// <summary>Hold off garbage collections while a large profile is decoded. Everything the decoder allocates is
+    /// part of the profile, so collections during decoding only copy it from generation to generation; a one-shot tool
+    /// (the CLI) turns this on. It suspends collections for the whole process (a no-GC region), so it is off for
+    /// library callers.</summary>
+    internal bool DeferCollections { get; init; }
+
     /// <summary>Shared default options.</summary>
     public static ParseOptions Default { get; } = new();
 

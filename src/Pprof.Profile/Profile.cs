@@ -78,7 +78,20 @@ public sealed partial class Profile
     /// <summary>Reads an uncompressed profile: profile.proto, else each legacy format in turn.</summary>
     private static Profile ParseDecompressed(byte[] data, ParseOptions options)
     {
-        if (ProfileDecoder.TryDecode(data, out var p, out string? protoError, out bool final))
+        bool decoded;
+        Profile? p;
+        string? protoError;
+        bool final;
+        bool deferred = options.DeferCollections && data.Length >= DeferCollectionsMinBytes && StartNoGCRegion(data.Length);
+        try
+        {
+            decoded = ProfileDecoder.TryDecode(data, out p, out protoError, out final);
+        }
+        finally
+        {
+            if (deferred) EndNoGCRegion();
+        }
+        if (decoded)
         {
             // The decoder has checked ids and references; what remains of CheckValid is cheap.
             ProfileDecoder.ValidateDecoded(p!);
@@ -98,6 +111,36 @@ public sealed partial class Profile
         if (legacy == null) throw new ProfileFormatException("parsing profile: unrecognized profile format");
         legacy.CheckValid();
         return legacy;
+    }
+
+    /// <summary>Profiles smaller than this decode quickly enough with collections on.</summary>
+    private const int DeferCollectionsMinBytes = 8 << 20;
+
+    /// <summary>Starts a no-GC region large enough for what decoding <paramref name="length"/> bytes allocates (about
+    /// six times the message's size for large profiles, eight allowed). False when the runtime refuses.</summary>
+    private static bool StartNoGCRegion(int length)
+    {
+        try
+        {
+            return GC.TryStartNoGCRegion(Math.Min(length * 8L, 4L << 30));
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Ends the region <see cref="StartNoGCRegion"/> started, if the runtime has not ended it already (by a
+    /// collection when the allocations outgrew it).</summary>
+    private static void EndNoGCRegion()
+    {
+        try
+        {
+            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
+        catch (InvalidOperationException)
+        {
+        }
     }
 
     /// <summary>Decodes an uncompressed profile.proto message without trying legacy formats or validating.</summary>

@@ -32,7 +32,15 @@ internal static class ProfileDecoder
     /// <summary>Decodes <paramref name="data"/>. On failure returns false with pprof's error text; <paramref name="final"/>
     /// tells whether the error stands (empty input, concatenated profiles, a well-formed message with inconsistent
     /// contents) or whether the data is simply not profile.proto and other formats may be tried.</summary>
-    public static bool TryDecode(ReadOnlySpan<byte> data, out Profile? profile, out string? error, out bool final)
+    public static bool TryDecode(ReadOnlySpan<byte> data, out Profile? profile, out string? error, out bool final) =>
+        TryDecode(data, null, out profile, out error, out final);
+
+    /// <summary><see cref="TryDecode(ReadOnlySpan{byte}, out Profile?, out string?, out bool)"/> of a whole array: large
+    /// profiles then decode their samples on several threads.</summary>
+    public static bool TryDecode(byte[] data, out Profile? profile, out string? error, out bool final) =>
+        TryDecode(data, data, out profile, out error, out final);
+
+    private static bool TryDecode(ReadOnlySpan<byte> data, byte[]? array, out Profile? profile, out string? error, out bool final)
     {
         profile = null;
         error = null;
@@ -45,7 +53,7 @@ internal static class ProfileDecoder
         }
         try
         {
-            profile = Decode(data);
+            profile = Decode(data, array);
             return true;
         }
         catch (ProtoException e)
@@ -64,7 +72,7 @@ internal static class ProfileDecoder
 
     private const string ConcatenatedProfiles = "concatenated profiles detected";
 
-    private static Profile Decode(ReadOnlySpan<byte> data)
+    private static Profile Decode(ReadOnlySpan<byte> data, byte[]? array)
     {
         // Pass 1.
         var strings = new List<string>();
@@ -163,6 +171,11 @@ internal static class ProfileDecoder
                     ?? throw new ProfileFormatException($"malformed profile: location {loc.Id} refers to function {fid}, which is not in the profile's function table");
             }
             locationsById.Add(loc.Id, loc);
+        }
+        if (array != null && samples.Count >= ParallelMinSamples && Environment.ProcessorCount > 1)
+        {
+            p.Samples.AddRange(DecodeSamplesInParallel(array, samples, st, locationsById));
+            return p;
         }
         var labelBuf = new List<(long Key, long Str, long Num, long Unit)>();
         p.Samples.Capacity = samples.Count;
@@ -316,6 +329,41 @@ internal static class ProfileDecoder
         }
         loc.Lines = lines.Count == 0 ? Array.Empty<Line>() : lines.ToArray();
         return loc;
+    }
+
+    /// <summary>Below this many samples they are decoded on one thread.</summary>
+    private const int ParallelMinSamples = 50_000;
+
+    /// <summary>Decodes the samples in contiguous slices on several threads (samples are independent once the location
+    /// table is built). A bad sample fails the decode with the error of the first bad sample in the file, as the
+    /// sequential loop would.</summary>
+    private static Sample[] DecodeSamplesInParallel(byte[] data, Ranges samples, string[] st, IdTable<Location> locationsById)
+    {
+        var result = new Sample[samples.Count];
+        int slices = Math.Min(Environment.ProcessorCount, 8);
+        var errors = new (int Index, Exception Error)?[slices];
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, part =>
+        {
+            var labelBuf = new List<(long Key, long Str, long Num, long Unit)>();
+            int from = (int)((long)samples.Count * part / slices), to = (int)((long)samples.Count * (part + 1) / slices);
+            for (int i = from; i < to; i++)
+            {
+                try
+                {
+                    result[i] = DecodeSample(data.AsSpan(samples.Offset(i), samples.Length(i)), st, locationsById, labelBuf);
+                }
+                catch (Exception e) when (e is ProtoException or ProfileFormatException)
+                {
+                    errors[part] = (i, e);
+                    return;
+                }
+            }
+        });
+        foreach (var error in errors)
+        {
+            if (error is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first.Error);
+        }
+        return result;
     }
 
     /// <summary>Decodes a sample, resolving its location ids. Packed ids and values (what every writer produces) are

@@ -69,6 +69,11 @@ internal sealed class GraphAccumulator
         // small int arrays instead of one array object per location.
         var flat = new FlatLocations(prof.Locations, locations);
         var nodeIds = flat.NodeIds;
+        if (!_edgesWanted && !_tagsWanted && flat.StartById is { } denseStarts && prof.Samples.Count >= ParallelMinSamples && Environment.ProcessorCount > 1)
+        {
+            AddSampleValuesInParallel(prof.Samples, denseStarts, nodeIds, valueOf, divisorOf);
+            return;
+        }
         foreach (var sample in prof.Samples)
         {
             long w = valueOf(sample.Values);
@@ -105,14 +110,60 @@ internal sealed class GraphAccumulator
         }
     }
 
+    /// <summary>Below this many samples the values-only pass runs on one thread.</summary>
+    private const int ParallelMinSamples = 100_000;
+
+    /// <summary>The values-only pass (no edges, no tags) over contiguous slices of the samples on several threads, each
+    /// summing into arrays of its own, then added up. Sums of integers do not depend on the order, so the result is
+    /// the one a single thread computes.</summary>
+    private void AddSampleValuesInParallel(List<Sample> samples, int[] starts, int[] nodeIds, Func<long[], long> valueOf, Func<long[], long>? divisorOf)
+    {
+        int n = _nodes.Count;
+        int slices = Math.Min(Environment.ProcessorCount, 8);
+        var parts = new (long[] Flat, long[] FlatDiv, long[] Cum, long[] CumDiv)[slices];
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, part =>
+        {
+            long[] flat = new long[n], flatDiv = new long[n], cum = new long[n], cumDiv = new long[n];
+            int[] seen = new int[n];
+            int from = (int)((long)samples.Count * part / slices), to = (int)((long)samples.Count * (part + 1) / slices);
+            int stamp = 0;
+            for (int i = from; i < to; i++)
+            {
+                var sample = samples[i];
+                long w = valueOf(sample.Values);
+                long dw = divisorOf != null ? divisorOf(sample.Values) : 0;
+                if (dw == 0 && w == 0) continue;
+                stamp++;
+                int parent = AddStackValues(sample.Locations, starts, nodeIds, seen, cum, cumDiv, stamp, w, dw, out bool residual);
+                if (parent >= 0 && !residual)
+                {
+                    flat[parent] += w;
+                    flatDiv[parent] += dw;
+                }
+            }
+            parts[part] = (flat, flatDiv, cum, cumDiv);
+        });
+        foreach (var (flat, flatDiv, cum, cumDiv) in parts)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _flat[i] += flat[i];
+                _flatDiv[i] += flatDiv[i];
+                _cum[i] += cum[i];
+                _cumDiv[i] += cumDiv[i];
+            }
+        }
+    }
+
     /// <summary>Adds one sample's value to the cumulative values of the nodes on its stack (each node once), walking
     /// from the root. Returns the last node reached (the leaf-most kept one, -1 for none); <paramref name="residual"/>
     /// tells whether excluded lines came after it.</summary>
-    private int AddStackValues(Location[] stack, int[] starts, int[] nodeIds, int stamp, long w, long dw, out bool residual)
+    private int AddStackValues(Location[] stack, int[] starts, int[] nodeIds, int stamp, long w, long dw, out bool residual) =>
+        AddStackValues(stack, starts, nodeIds, _seen, _cum, _cumDiv, stamp, w, dw, out residual);
+
+    /// <summary><see cref="AddStackValues(Location[], int[], int[], int, long, long, out bool)"/> into the given arrays.</summary>
+    private static int AddStackValues(Location[] stack, int[] starts, int[] nodeIds, int[] seen, long[] cum, long[] cumDiv, int stamp, long w, long dw, out bool residual)
     {
-        var seen = _seen;
-        var cum = _cum;
-        var cumDiv = _cumDiv;
         int parent = -1;
         residual = false;
         for (int i = stack.Length - 1; i >= 0; i--)
@@ -141,7 +192,7 @@ internal sealed class GraphAccumulator
         return parent;
     }
 
-    /// <summary><see cref="AddStackValues"/> with edges and tags, as the options ask.</summary>
+    /// <summary><see cref="AddStackValues(Location[], int[], int[], int, long, long, out bool)"/> with edges and tags, as the options ask.</summary>
     private int AddStack(Location[] stack, FlatLocations flat, int stamp, long w, long dw, int labelId, string labels,
         NumericTag[]? numeric, int numericCount, out bool residual)
     {

@@ -121,25 +121,8 @@ internal sealed class EventSession
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             Context.EndCpuWindow();
-            var stopped = new ManualResetEventSlim(false);
-            var stopper = new Thread(() =>
-            {
-                try
-                {
-                    _session.Stop();
-                }
-                catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or TimeoutException or ObjectDisposedException or EndOfStreamException or InvalidOperationException)
-                {
-                    // The process is gone or the stream already closed: reading ends on its own.
-                }
-                finally
-                {
-                    stopped.Set();
-                }
-            }) { IsBackground = true, Name = "pprof-stop" };
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            stopper.Start();
-            bool stopAnswered = WaitHandle.WaitAny(new[] { stopped.WaitHandle, _done.WaitHandle }, timeout) != WaitHandle.WaitTimeout;
+            bool stopAnswered = SelfSessionStop.Stop(_session, _done.WaitHandle, timeout);
             Trace?.Invoke($"stop: runtime answered after {clock.ElapsedMilliseconds} ms: {stopAnswered}");
             bool finished = stopAnswered && _done.Wait(DrainTimeout);
             Trace?.Invoke($"stop: events done after {clock.ElapsedMilliseconds} ms: {finished}");
@@ -148,13 +131,7 @@ internal sealed class EventSession
                 notes.Add(stopAnswered
                     ? $"processing the received events took longer than {DrainTimeout.TotalSeconds:0.#}s; the stream was closed and the profile may miss the last events"
                     : $"the runtime did not end the session within {timeout.TotalSeconds:0.#}s; the stream was closed and the profile may miss the last events");
-                try
-                {
-                    _session.Dispose();
-                }
-                catch (Exception e) when (e is IOException or ObjectDisposedException)
-                {
-                }
+                SelfSessionStop.Close(_session);
                 _done.Wait(TimeSpan.FromSeconds(2));
             }
         }

@@ -18,8 +18,8 @@ internal sealed class Fetcher
     /// <summary>Handler used for HTTP requests (tests may replace it); null uses the default.</summary>
     public HttpMessageHandler? Handler { get; init; }
 
-    /// <summary>Parse limits.</summary>
-    public ParseOptions ParseOptions { get; init; } = ParseOptions.Default;
+    /// <summary>Parse limits. The command line decodes with collections deferred (it is the only thing running).</summary>
+    public ParseOptions ParseOptions { get; init; } = new() { DeferCollections = true };
 
     private sealed class Grabbed
     {
