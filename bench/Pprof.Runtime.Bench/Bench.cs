@@ -22,6 +22,74 @@ internal static class Bench
 
     /// <param name="settleSeconds">Time between starting the profile and the window with it (session start, start
     /// rundown; longer for the in-process rows, where each switch restarts the session).</param>
+    /// <summary>Compares two profilers at equal settings in one worker: each round measures a window off, one
+    /// profiler, a window off and the other (which one goes first alternates), so both see the same process, the same
+    /// machine load and the same drift; each overhead is against the window off just before it.</summary>
+    public static PairedMeasurement Paired(string workload, double window, Func<WorkerProcess, Task> a, Func<WorkerProcess, Task> b, double settleSeconds = 1)
+    {
+        using var worker = WorkerProcess.Start(workload);
+        Thread.Sleep(1500);
+        var overheadA = new List<double>();
+        var overheadB = new List<double>();
+        var perOpA = new List<double>();
+        var perOpB = new List<double>();
+        var differences = new List<double>();
+        for (int r = 0; r < Rounds; r++)
+        {
+            double oa = 0, ob = 0;
+            foreach (bool first in r % 2 == 0 ? new[] { true, false } : new[] { false, true })
+            {
+                var (ratio, perOp) = OffThenOn(worker, window, first ? a : b, settleSeconds);
+                if (first)
+                {
+                    oa = 100 * (1 - ratio);
+                    overheadA.Add(oa);
+                    perOpA.Add(100 * (perOp - 1));
+                }
+                else
+                {
+                    ob = 100 * (1 - ratio);
+                    overheadB.Add(ob);
+                    perOpB.Add(100 * (perOp - 1));
+                }
+            }
+            differences.Add(oa - ob);
+        }
+        return new PairedMeasurement(Median(overheadA), Median(overheadB), Median(differences), Median(perOpA), Median(perOpB));
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count == 0 ? 0 : values[values.Count / 2];
+    }
+
+    /// <summary>One window without profiling, then one with: the throughput ratio (on ÷ off) and the ratio of the
+    /// worker's CPU time per operation.</summary>
+    private static (double Ratio, double CpuPerOp) OffThenOn(WorkerProcess worker, double window, Func<WorkerProcess, Task> profile, double settleSeconds)
+    {
+        double w0 = Cpu.ProcessSeconds(worker.Pid);
+        double baseline = worker.Throughput(window, out double offSeconds);
+        double cpuOff = Cpu.ProcessSeconds(worker.Pid) - w0;
+        CollectorPid = Environment.ProcessId;
+        var run = Task.Run(() => profile(worker));
+        Thread.Sleep(TimeSpan.FromSeconds(settleSeconds));
+        w0 = Cpu.ProcessSeconds(worker.Pid);
+        double profiled = worker.Throughput(window, out double onSeconds);
+        double cpuOn = Cpu.ProcessSeconds(worker.Pid) - w0;
+        try
+        {
+            run.Wait(TimeSpan.FromSeconds(window + 30));
+        }
+        catch (AggregateException e)
+        {
+            Console.WriteLine("# profile failed: " + e.InnerException?.Message);
+        }
+        double ratio = baseline > 0 ? profiled / baseline : 1;
+        double perOp = baseline > 0 && profiled > 0 && cpuOff > 0 ? cpuOn / (profiled * onSeconds) / (cpuOff / (baseline * offSeconds)) : 1;
+        return (ratio, perOp);
+    }
+
     public static Measurement Measure(string workload, double window, Func<WorkerProcess, Task> profile, double settleSeconds = 1)
     {
         using var worker = WorkerProcess.Start(workload);
@@ -69,6 +137,10 @@ internal static class Bench
         return new Measurement(offs.Average(), ons.Average(), 100 * (1 - median), workerOff / Rounds, workerOn / Rounds, collector / Rounds, allocated / Rounds, 100 * (perOp - 1));
     }
 }
+
+/// <summary>Two profilers on one worker: the overhead of each (median over the rounds) and the median of the
+/// per-round differences (A minus B, in points).</summary>
+internal readonly record struct PairedMeasurement(double OverheadA, double OverheadB, double DifferencePoints, double CpuPerOpA, double CpuPerOpB);
 
 /// <summary>CPU time of a process, from /proc/PID/stat (every thread, also those that exited).</summary>
 internal static class Cpu

@@ -9,6 +9,7 @@ using Pprof.Runtime.TestTarget;
 
 // Overhead benchmark (not a unit test). Usage:
 //   Pprof.Runtime.Bench [--window SECONDS] [--rounds N] [--stop-seconds SECONDS] [--no-dotnet-trace] [--only REGEX]
+//   Pprof.Runtime.Bench --paired [--window SECONDS] [--rounds N] [--only REGEX]  (ours and dotnet-trace alternating in one worker)
 //   Pprof.Runtime.Bench --collector-cost SECONDS  (the collector's CPU time per event)
 //   Pprof.Runtime.Bench worker cpu|alloc        (internal: the measured process)
 // Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
@@ -16,7 +17,7 @@ var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
-bool dotnetTrace = true;
+bool dotnetTrace = true, paired = false;
 Regex? only = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -27,6 +28,7 @@ for (int i = 0; i < args.Length; i++)
         case "--no-dotnet-trace": dotnetTrace = false; break;
         case "--rounds": Bench.Rounds = int.Parse(args[++i], inv); break;
         case "--only": only = new Regex(args[++i]); break;
+        case "--paired": paired = true; break;
         case "--collector-cost":
             await CollectorCost.Run(double.Parse(args[++i], inv));
             return 0;
@@ -34,6 +36,7 @@ for (int i = 0; i < args.Length; i++)
 }
 
 string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+if (paired) return await PairedTable();
 Console.WriteLine($"{Bench.Rounds} rounds of {window:0.#} s off / {window:0.#} s on per row, one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
 Console.WriteLine("overhead: median over the rounds of 1 − (ops/s on ÷ ops/s off); worker CPU per op: median change of the worker's CPU time per operation (the profiler's cost inside the worker, whatever the machine's load); cores: CPU seconds per second (worker off and on; the collector's own process while on).");
 Console.WriteLine();
@@ -55,6 +58,37 @@ void Row(string workload, string config, string settings, Func<WorkerProcess, Ta
 }
 
 var profileTime = TimeSpan.FromSeconds(window + 1.5);
+
+// --paired: ours and dotnet-trace at the same settings, alternating in one worker per row (see Bench.Paired).
+async Task<int> PairedTable()
+{
+    string? tracePath = DotnetTrace.Find();
+    if (tracePath == null)
+    {
+        Console.Error.WriteLine("dotnet-trace not found (dotnet tool install -g dotnet-trace)");
+        return 1;
+    }
+    Console.WriteLine($"{Bench.Rounds} rounds per row, each: {window:0.#} s off, {window:0.#} s with ours, {window:0.#} s off, {window:0.#} s with dotnet-trace (alternating which goes first), one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
+    Console.WriteLine();
+    Console.WriteLine("| workload | profile | EventPipe settings | ours: overhead | dotnet-trace: overhead | ours − dotnet-trace (median of rounds) | ours: worker CPU per op | dotnet-trace: worker CPU per op |");
+    Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|");
+    foreach (var workload in new[] { "cpu", "alloc" })
+    {
+        foreach (var kind in new[] { "cpu", "allocs" })
+        {
+            if (only != null && !only.IsMatch($"{workload} {kind}")) continue;
+            string settings = Settings(kind);
+            var m = Bench.Paired(workload, window,
+                w => RuntimeProfiles.CollectAsync(w.Pid, kind, TimeSpan.FromSeconds(window + 1.5), null),
+                w => DotnetTrace.Collect(tracePath, w.Pid, settings, window + 1.5));
+            Console.WriteLine(string.Create(inv,
+                $"| {workload} | {kind} | `{settings}` | {m.OverheadA,5:0.0} % | {m.OverheadB,5:0.0} % | {m.DifferencePoints,5:+0.0;-0.0} points | {m.CpuPerOpA,6:+0.0;-0.0} % | {m.CpuPerOpB,6:+0.0;-0.0} % |"));
+        }
+    }
+    Console.WriteLine(string.Create(inv, $"Load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end."));
+    await Task.CompletedTask;
+    return 0;
+}
 string[] alwaysOn = { "mutex", "threadcreate", "exceptions" };
 string[] withAllocs = alwaysOn.Prepend("allocs").ToArray();
 string Settings(params string[] kinds) => EventSession.DescribeProviders(kinds.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray());

@@ -16,6 +16,13 @@ public sealed class ParseOptions
     /// library callers.</summary>
     internal bool DeferCollections { get; init; }
 
+    /// <summary>With <see cref="DeferCollections"/>: leave collections deferred after decoding, with room for what
+    /// analysing the profile allocates too, until <see cref="Profile.EndDeferredCollections"/> (or until that room is
+    /// used up, when the runtime collects and ends the deferral itself). For a one-shot report, whose heap is mostly
+    /// the profile until the process exits, this saves the collection that would otherwise copy the whole profile
+    /// into the older generations right after decoding.</summary>
+    internal bool KeepCollectionsDeferred { get; init; }
+
     /// <summary>Shared default options.</summary>
     public static ParseOptions Default { get; } = new();
 

@@ -25,7 +25,10 @@ public sealed partial class Profile
         if (sources.Count == 0) throw new ProfileFormatException("no profiles to merge");
         var p = CombineHeaders(sources);
         var merger = new ProfileMerger(p, sources, consume);
-        foreach (var src in sources) merger.Add(src);
+        if (!(consume && sources.Count == 1 && merger.TryAddInParallel(sources[0])))
+        {
+            foreach (var src in sources) merger.Add(src);
+        }
 
         foreach (var s in p.Samples)
         {

@@ -82,14 +82,17 @@ public sealed partial class Profile
         Profile? p;
         string? protoError;
         bool final;
-        bool deferred = options.DeferCollections && data.Length >= DeferCollectionsMinBytes && StartNoGCRegion(data.Length);
+        bool deferred = options.DeferCollections && data.Length >= DeferCollectionsMinBytes
+            && StartNoGCRegion(data.Length, options.KeepCollectionsDeferred ? DeferredBytesPerByteForAnalysis : DeferredBytesPerByte);
+        bool keep = false;
         try
         {
             decoded = ProfileDecoder.TryDecode(data, out p, out protoError, out final);
+            keep = decoded && options.KeepCollectionsDeferred;
         }
         finally
         {
-            if (deferred) EndNoGCRegion();
+            if (deferred && !keep) EndNoGCRegion();
         }
         if (decoded)
         {
@@ -116,19 +119,30 @@ public sealed partial class Profile
     /// <summary>Profiles smaller than this decode quickly enough with collections on.</summary>
     private const int DeferCollectionsMinBytes = 8 << 20;
 
-    /// <summary>Starts a no-GC region large enough for what decoding <paramref name="length"/> bytes allocates (about
-    /// six times the message's size for large profiles, eight allowed). False when the runtime refuses.</summary>
-    private static bool StartNoGCRegion(int length)
+    /// <summary>Decoding a large profile allocates about six times the message's size.</summary>
+    private const long DeferredBytesPerByte = 8;
+
+    /// <summary>Decoding and then one report (merge, aggregation, graphs) allocate about seven times the message's size
+    /// on large profiles; more for profiles whose call graph has millions of edges.</summary>
+    private const long DeferredBytesPerByteForAnalysis = 10;
+
+    /// <summary>Starts a no-GC region of <paramref name="bytesPerByte"/> times <paramref name="length"/>. False when
+    /// the runtime refuses.</summary>
+    private static bool StartNoGCRegion(int length, long bytesPerByte)
     {
         try
         {
-            return GC.TryStartNoGCRegion(Math.Min(length * 8L, 4L << 30));
+            return GC.TryStartNoGCRegion(Math.Min(length * bytesPerByte, 4L << 30));
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
         {
             return false;
         }
     }
+
+    /// <summary>Ends the deferral of collections that <see cref="ParseOptions.KeepCollectionsDeferred"/> left in place
+    /// (nothing when there is none).</summary>
+    internal static void EndDeferredCollections() => EndNoGCRegion();
 
     /// <summary>Ends the region <see cref="StartNoGCRegion"/> started, if the runtime has not ended it already (by a
     /// collection when the allocations outgrew it).</summary>

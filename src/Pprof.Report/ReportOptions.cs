@@ -75,4 +75,8 @@ public sealed class ReportOptions
     /// <see cref="ReportGenerator.Generate"/>. pprof computes it before focus/ignore/tag filters are applied (after
     /// them with <c>-relative_percentages</c>): use <see cref="ReportGenerator.ComputeTotal"/> at that point.</summary>
     public long? Total { get; set; }
+
+    /// <summary>Build the complete call graph for every report, also where the text report needs node values and
+    /// inline edges only (tests compare the two ways).</summary>
+    internal bool CompleteGraphs { get; set; }
 }

@@ -148,6 +148,28 @@ public static class Workloads
         return total;
     }
 
+    /// <summary>Sync over async on the thread pool: <paramref name="rounds"/> work items, one after the other, each
+    /// blocking on <c>.Result</c> of a task that finishes after <paramref name="each"/>. Returns the total time the work
+    /// items measured blocked.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static TimeSpan BlockOnResultInThreadPool(int rounds, TimeSpan each)
+    {
+        long ticks = 0;
+        for (int i = 0; i < rounds; i++)
+        {
+            Task.Run(() =>
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                WaitForResult(Task.Delay(each).ContinueWith(_ => 1, TaskScheduler.Default));
+                Interlocked.Add(ref ticks, Stopwatch.GetTimestamp() - t0);
+            }).Wait();
+        }
+        return Stopwatch.GetElapsedTime(0, ticks);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int WaitForResult(Task<int> t) => t.Result;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WaitForEvent(ManualResetEventSlim ev) => ev.Wait();
 

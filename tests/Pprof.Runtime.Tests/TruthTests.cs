@@ -102,6 +102,18 @@ public sealed class TruthTests
     }
 
     [Fact]
+    public async Task BlockProfileSeesSyncOverAsyncOnThreadPoolThreads()
+    {
+        // A thread-pool thread blocked in .Result is blocked, not idle: it counts like any other thread.
+        var (p, blocked) = await CollectDuring("block", () => Workloads.BlockOnResultInThreadPool(10, TimeSpan.FromMilliseconds(50)));
+        long delay = Sum(p, "delay", s => HasFrame(s, "Workloads.WaitForResult"));
+        Assert.InRange(delay, (long)(blocked.Ticks * 100 * 0.75), (long)(blocked.Ticks * 100 * 1.25));
+        Assert.Contains(p.Samples, s => HasFrame(s, "Workloads.WaitForResult") && HasFrame(s, "System.Threading.PortableThreadPool.WorkerThread.WorkerThreadStart"));
+        // Idle thread-pool threads (waiting for work) are not blocked.
+        Assert.DoesNotContain(p.Samples, s => s.Locations.Length > 0 && s.Locations[0].Lines[0].Function!.Name.StartsWith("System.Threading.LowLevelLifoSemaphore", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ThreadCreateProfileCountsCreatingStacks()
     {
         var (p, _) = await CollectDuring("threadcreate", () => { Workloads.CreateThreads(7); return 0; });

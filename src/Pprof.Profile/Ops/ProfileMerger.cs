@@ -63,6 +63,159 @@ internal sealed class ProfileMerger
         }
     }
 
+    /// <summary>Below this many samples a source is merged on one thread.</summary>
+    private const int ParallelMinSamples = 100_000;
+
+    /// <summary>Maps a consumed source's samples as <see cref="Add"/> does, with the per-frame work on several threads:
+    /// the first use of each location and each sample's hash are found on contiguous slices of the samples at once,
+    /// the locations are then mapped in order of first use (so every id is the one <see cref="Add"/> gives), and the
+    /// samples are entered in their order. When no two used locations fold together, the source's own location objects
+    /// become the destination's (their fields are set to the mapped ones) and no stack is rewritten. Returns false,
+    /// having done nothing, when this does not apply: a small source, one core, location ids too sparse for a flat
+    /// table, or a merger that is not consuming or already holds samples.</summary>
+    public bool TryAddInParallel(Profile src)
+    {
+        if (!_consume || _p.Samples.Count != 0 || _p.Locations.Count != 0 || src.Samples.Count < ParallelMinSamples || Environment.ProcessorCount < 2) return false;
+        ulong maxId = 0;
+        foreach (var l in src.Locations) if (l.Id > maxId) maxId = l.Id;
+        if (maxId > (ulong)src.Locations.Count * 4 + 1024 || maxId >= 1 << 26) return false;
+        var byId = new Location?[maxId + 1];
+        foreach (var l in src.Locations) byId[l.Id] = l;
+
+        var samples = src.Samples;
+        int count = samples.Count;
+        int slices = Math.Min(Environment.ProcessorCount, 8);
+        var hashes = new int[count];
+        var zero = new bool[count];
+        var firstUse = new List<int>[slices];
+        int unknown = 0, foreign = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = slices };
+        // Pass 1 (changes nothing): zero samples, each slice's location ids in order of first use, and hashes over the
+        // source ids.
+        Parallel.For(0, slices, options, part =>
+        {
+            var seen = new bool[byId.Length];
+            var order = new List<int>();
+            int from = (int)((long)count * part / slices), to = (int)((long)count * (part + 1) / slices);
+            for (int i = from; i < to; i++)
+            {
+                var s = samples[i];
+                if (IsZero(s.Values))
+                {
+                    zero[i] = true;
+                    continue;
+                }
+                var locs = s.Locations;
+                ulong h = (ulong)locs.Length * 0x9E3779B97F4A7C15UL;
+                foreach (var loc in locs)
+                {
+                    ulong id = loc.Id;
+                    if (id >= (ulong)byId.Length || byId[id] == null)
+                    {
+                        // Not a location of the profile: left to the one-thread merge, which maps it by its object.
+                        Volatile.Write(ref unknown, 1);
+                        return;
+                    }
+                    // Another object with a location's id is mapped by the id, as Add does, but its stack must be
+                    // rewritten.
+                    if (!ReferenceEquals(byId[id], loc)) foreign = 1;
+                    if (!seen[id])
+                    {
+                        seen[id] = true;
+                        order.Add((int)id);
+                    }
+                    h = (h ^ id) * 0x100000001B3UL;
+                }
+                hashes[i] = (int)(h ^ (h >> 29)) ^ LabelHash(s);
+            }
+            firstUse[part] = order;
+        });
+        if (Volatile.Read(ref unknown) != 0) return false;
+
+        _locationsById = IdMap<MappedLocation>.ForLocations(src.Locations);
+        _functionsById.Clear();
+        _mappingsById.Clear();
+        if (_p.Mappings.Count == 0 && src.Mappings.Count > 0) MapMapping(src.Mappings[0]);
+
+        // The locations, mapped in order of first use over the whole sample list: the order Add maps them in.
+        var mappedOrder = new List<int>();
+        var done = new bool[byId.Length];
+        bool injective = Volatile.Read(ref foreign) == 0;
+        foreach (var order in firstUse)
+        {
+            foreach (int id in order)
+            {
+                if (done[id]) continue;
+                done[id] = true;
+                int before = _p.Locations.Count;
+                MapLocation(byId[id]!);
+                if (_p.Locations.Count == before) injective = false;
+                mappedOrder.Add(id);
+            }
+        }
+
+        var mappedById = _locationsById;
+        if (injective)
+        {
+            // Each used source location has a destination location of its own: the source object takes its fields
+            // and its place, so the stacks already name destination locations and the hashes stay valid (equal
+            // source stacks are exactly the equal destination stacks).
+            foreach (int id in mappedOrder)
+            {
+                var srcLoc = byId[id]!;
+                var dst = mappedById.GetOrDefault((ulong)id).Location!;
+                srcLoc.Id = dst.Id;
+                srcLoc.Mapping = dst.Mapping;
+                srcLoc.Address = dst.Address;
+                srcLoc.Lines = dst.Lines;
+                _p.Locations[(int)dst.Id - 1] = srcLoc;
+            }
+        }
+        else
+        {
+            // Some locations fold together: rewrite every stack to destination locations and hash those.
+            Parallel.For(0, slices, options, part =>
+            {
+                int from = (int)((long)count * part / slices), to = (int)((long)count * (part + 1) / slices);
+                for (int i = from; i < to; i++)
+                {
+                    if (zero[i]) continue;
+                    var s = samples[i];
+                    var locs = s.Locations;
+                    ulong h = (ulong)locs.Length * 0x9E3779B97F4A7C15UL;
+                    for (int j = 0; j < locs.Length; j++)
+                    {
+                        var mapped = mappedById.GetOrDefault(locs[j].Id);
+                        locs[j] = mapped.Location!;
+                        h = (h ^ mapped.Id) * 0x100000001B3UL;
+                    }
+                    hashes[i] = (int)(h ^ (h >> 29)) ^ LabelHash(s);
+                }
+            });
+        }
+
+        // Pass 2: enter the samples in their order, as MapSample does.
+        for (int i = 0; i < count; i++)
+        {
+            if (zero[i]) continue;
+            var s = samples[i];
+            var stack = s.Locations;
+            int hash = hashes[i];
+            var existing = _samples.Find(hash, stack, stack.Length, s);
+            if (existing != null)
+            {
+                var dst = existing.Values;
+                var add = s.Values;
+                int m = Math.Min(dst.Length, add.Length);
+                for (int k = 0; k < m; k++) dst[k] += add[k];
+                continue;
+            }
+            ReuseLabels(s);
+            _samples.Add(hash, s);
+        }
+        return true;
+    }
+
     internal static bool IsZero(long[] values)
     {
         foreach (long v in values) if (v != 0) return false;

@@ -374,7 +374,7 @@ internal sealed class GraphAccumulator
 
     /// <summary>Each location's node ids as a range of one shared array, found by location id (through an array
     /// when ids are dense, else a dictionary).</summary>
-    private sealed class FlatLocations
+    internal sealed class FlatLocations
     {
         private readonly int[]? _startById;            // dense ids: location id to start; the range ends at the next id's start
         private readonly Dictionary<ulong, (int Start, int End)>? _sparse;

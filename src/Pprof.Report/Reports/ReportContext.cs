@@ -98,6 +98,13 @@ internal sealed class ReportContext
             _labelsCleaned = true;
         }
 
+        return Graph.New(Profile, GraphOptionsFor(kept, nodesOnly));
+    }
+
+    /// <summary>The options <see cref="NewGraph"/> builds its graph with.</summary>
+    private GraphOptions GraphOptionsFor(NodeSet? kept, bool nodesOnly)
+    {
+        var o = Options;
         var gopt = new GraphOptions
         {
             SampleValue = o.SampleValue,
@@ -120,7 +127,7 @@ internal sealed class ReportContext
                 gopt.ObjNames = true;
                 break;
         }
-        return Graph.New(Profile, gopt);
+        return gopt;
     }
 
     private bool _labelsCleaned;
@@ -158,7 +165,12 @@ internal sealed class ReportContext
         // When a node fraction will probably drop nodes, the first graph only serves to choose them: build it without
         // edges and tags (a node's flat and cum do not depend on which other nodes exist), then build the real graph
         // of the kept nodes. Should nothing be dropped after all, the complete graph is built then.
-        bool firstNodesOnly = !callTree && NodeFraction != 0;
+        // A text report shows node values and, from the edges, only the "(inline)" mark. Its graphs are the first
+        // graph's nodes (the kept ones, values and order unchanged) instead of graphs built again from every sample;
+        // the incoming edges of inlined nodes, the only ones a mark depends on, are added at the end.
+        bool valuesOnly = Format == ReportFormat.Text && !callTree && !Options.CompleteGraphs;
+        NodeSet? finalKept = null;
+        bool firstNodesOnly = !callTree && (NodeFraction != 0 || valuesOnly);
         var g = NewGraph(null, firstNodesOnly);
         long totalValue = g.Nodes.Sum().Flat;
         long nodeCutoff = Math.Abs((long)(totalValue * NodeFraction));
@@ -181,12 +193,13 @@ internal sealed class ReportContext
                 if (g.Nodes.Count != kept.Count)
                 {
                     droppedNodes = g.Nodes.Count - kept.Count;
-                    g = NewGraph(kept);
+                    g = valuesOnly ? KeepNodes(g, kept) : NewGraph(kept);
+                    finalKept = kept;
                     firstNodesOnly = false;
                 }
             }
         }
-        if (firstNodesOnly) g = NewGraph(null);
+        if (firstNodesOnly && !valuesOnly) g = NewGraph(null);
         int origCount = g.Nodes.Count;
 
         g.SortNodes(cumSort, visualMode);
@@ -208,16 +221,40 @@ internal sealed class ReportContext
                 var kept = g.SelectTopNodes(NodeCount, visualMode);
                 if (g.Nodes.Count != kept.Count)
                 {
-                    g = NewGraph(kept);
+                    g = valuesOnly ? KeepNodes(g, kept) : NewGraph(kept);
+                    finalKept = kept;
                     g.SortNodes(cumSort, visualMode);
                 }
             }
         }
 
+        if (valuesOnly && HasInlinedFrames(Profile)) InlineEdges.Add(Profile, GraphOptionsFor(finalKept, nodesOnly: false), g);
         g.TrimLowFrequencyTags(nodeCutoff);
         int droppedEdges = g.TrimLowFrequencyEdges(edgeCutoff);
         if (visualMode) g.RemoveRedundantEdges();
         return new TrimmedGraph(g, origCount, droppedNodes, droppedEdges);
+    }
+
+    /// <summary>Whether some location has more than one line (inlined calls), the only source of inline edges.</summary>
+    private static bool HasInlinedFrames(Profile.Profile p)
+    {
+        foreach (var l in p.Locations)
+        {
+            if (l.Lines.Length > 1) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The nodes of <paramref name="g"/> that are in <paramref name="kept"/>, in their order: the graph of the
+    /// kept nodes when only node values matter (a node's flat and cum do not depend on which other nodes exist).</summary>
+    private static Graph KeepNodes(Graph g, NodeSet kept)
+    {
+        var nodes = new Nodes(kept.Count);
+        foreach (var n in g.Nodes)
+        {
+            if (kept.Contains(n.Info)) nodes.Add(n);
+        }
+        return new Graph(nodes);
     }
 
     /// <summary>With output unit <c>minimum</c>, picks the unit for the report from the smallest non-zero node value

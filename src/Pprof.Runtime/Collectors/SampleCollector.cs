@@ -46,11 +46,13 @@ internal sealed class SampleCollector : EventCollector
         "System.Threading.ReaderWriterLockSlim.WaitOnEvent",
     };
 
-    /// <summary>Idle waits of the runtime's own threads, left out of the block profile.</summary>
+    /// <summary>Roots of the runtime's own threads that only ever wait for their next job (they run no application
+    /// code), left out of the block profile. Thread-pool workers are not among them: one that waits for work does so
+    /// in no blocking API, and one blocked in <c>.Result</c> inside a work item is blocked.</summary>
     private static readonly string[] s_idleFrames =
     {
-        "System.Threading.PortableThreadPool.WorkerThread.WorkerThreadStart", "System.Threading.TimerQueue.TimerThread",
-        "System.Threading.PortableThreadPool.GateThread.GateThreadStart", "System.Threading.LowLevelLifoSemaphore.Wait",
+        "System.Threading.TimerQueue.TimerThread", "System.Threading.PortableThreadPool.GateThread.GateThreadStart",
+        "System.Threading.PortableThreadPool.WaitThread.WaitThreadStart",
     };
 
     private readonly SampleMode _mode;

@@ -22,11 +22,29 @@ internal static class PprofDriver
                 ui.Output.Flush();
                 return 0;
             }
-            var p = (fetcher ?? new Fetcher(ui)).FetchProfiles(cl.Source);
+            // One report, then exit: collections stay deferred from decoding to the end of the report (the heap is
+            // mostly the profile, which lives until then). An interactive session collects as usual.
+            fetcher ??= new Fetcher(ui) { ParseOptions = new ParseOptions { DeferCollections = true, KeepCollectionsDeferred = cl.Command != null } };
+            PprofProfile p;
+            try
+            {
+                p = fetcher.FetchProfiles(cl.Source);
+            }
+            finally
+            {
+                if (cl.Command == null) PprofProfile.EndDeferredCollections();
+            }
             if (cl.Command != null)
             {
-                // One report, then exit: the profile is not needed afterwards, so it need not be copied.
-                GenerateReport(p, cl.Command, cl.Config, ui, consumeProfile: true);
+                // The profile is not needed after the report, so it need not be copied.
+                try
+                {
+                    GenerateReport(p, cl.Command, cl.Config, ui, consumeProfile: true);
+                }
+                finally
+                {
+                    PprofProfile.EndDeferredCollections();
+                }
                 return 0;
             }
             if (cl.Source.HttpHostport.Length > 0)
