@@ -39,6 +39,11 @@ internal static class Phases
         long cutoff = (long)(g.Nodes.Sum().Flat * 0.005);
         var kept = g.DiscardLowFrequencyNodes(cutoff);
         var keptGraph = new Graph(new Nodes(g.Nodes.Where(n => kept.Contains(n.Info))));
+        if (Environment.GetEnvironmentVariable("PHASES_DETAIL") == "1")
+        {
+            new NodeBuilder(p, new GraphOptions { SampleValue = v => v[index], KeptNodes = kept }).BuildIndexes();
+            Step("nodebuild");
+        }
         InlineEdges.Add(p, new GraphOptions { SampleValue = v => v[index], KeptNodes = kept }, keptGraph);
         Step("inline");
         gopt = new GraphOptions { SampleValue = v => v[index], NoTags = true, KeptNodes = kept };

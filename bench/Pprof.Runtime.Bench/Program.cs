@@ -9,6 +9,7 @@ using Pprof.Runtime.TestTarget;
 
 // Overhead benchmark (not a unit test). Usage:
 //   Pprof.Runtime.Bench [--window SECONDS] [--rounds N] [--stop-seconds SECONDS] [--no-dotnet-trace] [--only REGEX]
+//   --settle SECONDS: time between switching the in-process rows' profiles on and their window (default 4)
 //   Pprof.Runtime.Bench --paired [--window SECONDS] [--rounds N] [--only REGEX]  (ours and dotnet-trace alternating in one worker)
 //   Pprof.Runtime.Bench --collector-cost SECONDS  (the collector's CPU time per event)
 //   Pprof.Runtime.Bench worker cpu|alloc        (internal: the measured process)
@@ -18,6 +19,7 @@ if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
 bool dotnetTrace = true, paired = false;
+double settle = 4; // seconds between switching the in-process set on and its window
 Regex? only = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -29,6 +31,7 @@ for (int i = 0; i < args.Length; i++)
         case "--rounds": Bench.Rounds = int.Parse(args[++i], inv); break;
         case "--only": only = new Regex(args[++i]); break;
         case "--paired": paired = true; break;
+        case "--settle": settle = double.Parse(args[++i], inv); break;
         case "--collector-cost":
             await CollectorCost.Run(double.Parse(args[++i], inv));
             return 0;
@@ -45,7 +48,7 @@ if (dotnetTrace && trace == null) Console.WriteLine("dotnet-trace not found (dot
 Console.WriteLine("| workload | profile | EventPipe settings (dotnet-trace syntax) | ops/s off | ops/s on | overhead | worker CPU per op | worker cores off → on | collector cores |");
 Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
 var allocRates = new Dictionary<string, List<double>>();
-const double InProcessSettle = 4;
+double InProcessSettle = settle;
 
 void Row(string workload, string config, string settings, Func<WorkerProcess, Task> profile, bool inWorker = false)
 {

@@ -37,6 +37,17 @@ internal static class Worker
     private static void Switch(string[] words)
     {
         if (words.Length == 0) return;
+        if (words[0] == "raw")
+        {
+            // An in-process EventPipe session with the kinds' providers whose stream is only drained (no TraceEvent,
+            // no collectors): separates the runtime's in-process cost from the reader's.
+            var collectors = words[1..].Select(k => Pprof.Runtime.Internal.ProfileKinds.Find(k)!.CreateCollector!()).ToArray();
+            var client = new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(Environment.ProcessId);
+            var session = client.StartEventPipeSession(Pprof.Runtime.Internal.EventSession.Providers(collectors), requestRundown: false, circularBufferMB: 256);
+            new Thread(() => session.EventStream.CopyTo(Stream.Null)) { IsBackground = true, Name = "bench-raw" }.Start();
+            Console.WriteLine("switched " + string.Join(' ', words));
+            return;
+        }
         bool on = words[0] == "on";
         var kinds = on ? words[1..] : new[] { "allocs", "mutex", "block", "threadcreate", "exceptions" };
         foreach (var kind in kinds)

@@ -60,6 +60,19 @@ public sealed partial class Profile
         // next to the decompressed ones and the profile.
         if (stream.CanSeek && Gzip.IsGzipStream(stream, out long compressedLength))
         {
+            // With collections deferred, a large profile is decompressed outside the managed heap and that memory is
+            // returned as soon as the profile is decoded.
+            if (options.DeferCollections && compressedLength >= DeferCollectionsMinBytes / 8
+                && Gzip.TryDecompressNative(stream, compressedLength, options.MaxDecompressedBytes) is { } native)
+            {
+                using (native)
+                {
+                    var p = TryParseDecompressedProto(native.Memory, options);
+                    if (p != null) return p;
+                    // Not profile.proto: the legacy parsers read arrays.
+                    return ParseDecompressed(native.GetSpan().ToArray(), options);
+                }
+            }
             return ParseDecompressed(Gzip.Decompress(stream, compressedLength, options.MaxDecompressedBytes), options);
         }
         byte[] data = ReadAll(stream, options.MaxDecompressedBytes, "reading profile");
@@ -114,6 +127,34 @@ public sealed partial class Profile
         if (legacy == null) throw new ProfileFormatException("parsing profile: unrecognized profile format");
         legacy.CheckValid();
         return legacy;
+    }
+
+    /// <summary>Decodes decompressed profile.proto <paramref name="data"/> as <see cref="ParseDecompressed"/> does;
+    /// null when it is not profile.proto (the legacy formats are then to be tried).</summary>
+    private static Profile? TryParseDecompressedProto(ReadOnlyMemory<byte> data, ParseOptions options)
+    {
+        bool deferred = options.DeferCollections && data.Length >= DeferCollectionsMinBytes
+            && StartNoGCRegion(data.Length, options.KeepCollectionsDeferred ? DeferredBytesPerByteForAnalysis : DeferredBytesPerByte);
+        bool keep = false;
+        Profile? p;
+        string? protoError;
+        bool decoded, final;
+        try
+        {
+            decoded = ProfileDecoder.TryDecode(data, out p, out protoError, out final);
+            keep = decoded && options.KeepCollectionsDeferred;
+        }
+        finally
+        {
+            if (deferred && !keep) EndNoGCRegion();
+        }
+        if (decoded)
+        {
+            ProfileDecoder.ValidateDecoded(p!);
+            return p!;
+        }
+        if (final) throw DecodeError(protoError!);
+        return null;
     }
 
     /// <summary>Profiles smaller than this decode quickly enough with collections on.</summary>

@@ -64,6 +64,50 @@ internal static class Gzip
         return output.AsSpan(0, outLength).ToArray();
     }
 
+    /// <summary>Decompresses a single-member gzip stream whose trailer gives its exact size into a
+    /// <see cref="NativeBuffer"/>. Returns null, with the stream back where it was, whenever that does not apply or the
+    /// data is not what the trailer says (several members, truncated or corrupt data, too large): the caller then takes
+    /// the managed path, which reports errors as usual.</summary>
+    public static NativeBuffer? TryDecompressNative(Stream source, long length, long max)
+    {
+        if (length < 18) return null;
+        long start = source.Position;
+        Span<byte> trailer = stackalloc byte[8];
+        source.Position = start + length - 8;
+        bool read = source.ReadAtLeast(trailer, 8, throwOnEndOfStream: false) == 8;
+        source.Position = start;
+        if (!read) return null;
+        uint isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+        // Only sizes real profiles reach for their compressed length (see Decompress), within the cap.
+        if (isize == 0 || isize > max || isize > Array.MaxLength || isize > length * 32 + (1 << 20)) return null;
+        var buffer = new NativeBuffer((int)isize);
+        bool ok = false;
+        try
+        {
+            using (var gz = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true))
+            {
+                var span = buffer.GetSpan();
+                ok = gz.ReadAtLeast(span, span.Length, throwOnEndOfStream: false) == span.Length && gz.ReadByte() < 0;
+            }
+            // GZipStream checks the member's CRC against its trailer; a truncated stream it ends early without
+            // complaint, but then the last eight bytes are compressed data whose "size" (but for a 2^-32 chance) is
+            // not the length of the output, as for Decompress.
+        }
+        catch (InvalidDataException)
+        {
+            ok = false;
+        }
+        finally
+        {
+            if (!ok)
+            {
+                ((IDisposable)buffer).Dispose();
+                source.Position = start;
+            }
+        }
+        return ok ? buffer : null;
+    }
+
     private static uint[]? _table;
 
     internal static uint Crc32(ReadOnlySpan<byte> data)

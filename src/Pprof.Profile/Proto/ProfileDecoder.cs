@@ -40,7 +40,12 @@ internal static class ProfileDecoder
     public static bool TryDecode(byte[] data, out Profile? profile, out string? error, out bool final) =>
         TryDecode(data, data, out profile, out error, out final);
 
-    private static bool TryDecode(ReadOnlySpan<byte> data, byte[]? array, out Profile? profile, out string? error, out bool final)
+    /// <summary><see cref="TryDecode(byte[], out Profile?, out string?, out bool)"/> of memory that need not be an
+    /// array (native memory the caller frees after decoding: nothing decoded refers to it).</summary>
+    public static bool TryDecode(ReadOnlyMemory<byte> data, out Profile? profile, out string? error, out bool final) =>
+        TryDecode(data.Span, data, out profile, out error, out final);
+
+    private static bool TryDecode(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? array, out Profile? profile, out string? error, out bool final)
     {
         profile = null;
         error = null;
@@ -72,7 +77,7 @@ internal static class ProfileDecoder
 
     private const string ConcatenatedProfiles = "concatenated profiles detected";
 
-    private static Profile Decode(ReadOnlySpan<byte> data, byte[]? array)
+    private static Profile Decode(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? array)
     {
         // Pass 1.
         var strings = new List<string>();
@@ -174,7 +179,7 @@ internal static class ProfileDecoder
         }
         if (array != null && samples.Count >= ParallelMinSamples && Environment.ProcessorCount > 1)
         {
-            p.Samples.AddRange(DecodeSamplesInParallel(array, samples, st, locationsById));
+            p.Samples.AddRange(DecodeSamplesInParallel(array.Value, samples, st, locationsById));
             return p;
         }
         var labelBuf = new List<(long Key, long Str, long Num, long Unit)>();
@@ -337,7 +342,7 @@ internal static class ProfileDecoder
     /// <summary>Decodes the samples in contiguous slices on several threads (samples are independent once the location
     /// table is built). A bad sample fails the decode with the error of the first bad sample in the file, as the
     /// sequential loop would.</summary>
-    private static Sample[] DecodeSamplesInParallel(byte[] data, Ranges samples, string[] st, IdTable<Location> locationsById)
+    private static Sample[] DecodeSamplesInParallel(ReadOnlyMemory<byte> data, Ranges samples, string[] st, IdTable<Location> locationsById)
     {
         var result = new Sample[samples.Count];
         int slices = Math.Min(Environment.ProcessorCount, 8);
@@ -350,7 +355,7 @@ internal static class ProfileDecoder
             {
                 try
                 {
-                    result[i] = DecodeSample(data.AsSpan(samples.Offset(i), samples.Length(i)), st, locationsById, labelBuf);
+                    result[i] = DecodeSample(data.Span.Slice(samples.Offset(i), samples.Length(i)), st, locationsById, labelBuf);
                 }
                 catch (Exception e) when (e is ProtoException or ProfileFormatException)
                 {

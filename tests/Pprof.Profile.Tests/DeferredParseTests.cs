@@ -1,0 +1,103 @@
+using System.IO.Compression;
+using Pprof.Profile;
+
+namespace Pprof.Profile.Tests;
+
+/// <summary>The command line parses large gzipped files with collections deferred: decompressed outside the managed
+/// heap when the gzip trailer gives the exact size. Every input must give what the ordinary parse gives, errors
+/// included.</summary>
+public class DeferredParseTests
+{
+    private static readonly ParseOptions Deferred = new() { DeferCollections = true };
+
+    /// <summary>A profile whose gzipped form is over a megabyte (the deferred path's threshold).</summary>
+    private static byte[] LargeProfileBytes()
+    {
+        var rng = new Random(3);
+        var b = new OpsProfileBuilder("samples/count", "cpu/nanoseconds");
+        var frames = Enumerable.Range(0, 400).Select(i => "f" + i).ToArray();
+        for (int i = 0; i < 60_000; i++)
+        {
+            var stack = string.Join(";", Enumerable.Range(0, 1 + rng.Next(20)).Select(_ => frames[rng.Next(frames.Length)]));
+            b.Sample(stack, 1, rng.Next(1, 1_000_000));
+        }
+        var ms = new MemoryStream();
+        b.Build().Write(ms);
+        return ms.ToArray();
+    }
+
+    private static readonly Lazy<byte[]> Large = new(LargeProfileBytes);
+
+    private static string Outcome(byte[] file, ParseOptions options)
+    {
+        try
+        {
+            return Convert.ToBase64String(Profile.Parse(new MemoryStream(file), options).ToByteArray());
+        }
+        catch (ProfileFormatException e)
+        {
+            return "error: " + e.Message;
+        }
+    }
+
+    [Fact]
+    public void ValidFileGivesTheSameProfile()
+    {
+        var file = Large.Value;
+        Assert.True(file.Length > 1 << 20, $"only {file.Length} bytes");
+        Assert.Equal(Outcome(file, ParseOptions.Default), Outcome(file, Deferred));
+        Assert.DoesNotContain("error", Outcome(file, Deferred), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Damages() => new() { "truncated", "truncated-trailer", "corrupt", "two-members", "trailing-garbage", "wrong-size", "small-cap", "not-proto" };
+
+    [Theory]
+    [MemberData(nameof(Damages))]
+    public void DamagedFileGivesTheSameOutcome(string damage)
+    {
+        var file = Large.Value;
+        var options = Deferred;
+        var plain = ParseOptions.Default;
+        switch (damage)
+        {
+            case "truncated":
+                file = file[..(file.Length * 2 / 3)];
+                break;
+            case "truncated-trailer":
+                file = file[..^4];
+                break;
+            case "corrupt":
+                file = (byte[])file.Clone();
+                file[file.Length / 2] ^= 0x5a;
+                break;
+            case "two-members":
+                file = file.Concat(file).ToArray();
+                break;
+            case "trailing-garbage":
+                file = file.Concat(new byte[] { 1, 2, 3 }).ToArray();
+                break;
+            case "wrong-size":
+                file = (byte[])file.Clone();
+                file[^1] ^= 0x01;
+                break;
+            case "small-cap":
+                options = new ParseOptions { DeferCollections = true, MaxDecompressedBytes = 1 << 20 };
+                plain = new ParseOptions { MaxDecompressedBytes = 1 << 20 };
+                break;
+            case "not-proto":
+                var text = new MemoryStream();
+                using (var gz = new GZipStream(text, CompressionLevel.Fastest, leaveOpen: true))
+                {
+                    var rng = new Random(5);
+                    var bytes = new byte[3 << 20];
+                    rng.NextBytes(bytes);
+                    gz.Write(bytes);
+                }
+                file = text.ToArray();
+                break;
+        }
+        string expected = Outcome(file, plain);
+        Assert.Equal(expected, Outcome(file, options));
+        if (damage != "two-members") Assert.StartsWith("error: ", expected, StringComparison.Ordinal);
+    }
+}
