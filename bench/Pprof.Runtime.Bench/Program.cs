@@ -117,6 +117,16 @@ foreach (var workload in new[] { "cpu", "alloc" })
             if (rest > TimeSpan.Zero) await Task.Delay(rest);
             await w.Send("off");
         }, inWorker: true);
+        // The same providers in an in-process session whose stream is only drained (no TraceEvent, no collectors):
+        // the runtime's share of the in-process cost.
+        Row(workload, string.Join('+', set) + " in-process, stream drained only", Settings(set), async w =>
+        {
+            var clock = Stopwatch.StartNew();
+            await w.Send("raw " + string.Join(' ', set));
+            var rest = TimeSpan.FromSeconds(InProcessSettle + window + 0.5) - clock.Elapsed;
+            if (rest > TimeSpan.Zero) await Task.Delay(rest);
+            await w.Send("rawoff");
+        }, inWorker: true);
     }
     if (trace != null)
     {

@@ -8,6 +8,7 @@ namespace Pprof.Runtime.Bench;
 internal static class Worker
 {
     private static long s_ops;
+    private static Microsoft.Diagnostics.NETCore.Client.EventPipeSession? s_raw;
 
     public static int Run(string workload)
     {
@@ -44,8 +45,26 @@ internal static class Worker
             var collectors = words[1..].Select(k => Pprof.Runtime.Internal.ProfileKinds.Find(k)!.CreateCollector!()).ToArray();
             var client = new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(Environment.ProcessId);
             var session = client.StartEventPipeSession(Pprof.Runtime.Internal.EventSession.Providers(collectors), requestRundown: false, circularBufferMB: 256);
-            new Thread(() => session.EventStream.CopyTo(Stream.Null)) { IsBackground = true, Name = "bench-raw" }.Start();
+            s_raw = session;
+            new Thread(() =>
+            {
+                try
+                {
+                    session.EventStream.CopyTo(Stream.Null);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                }
+            }) { IsBackground = true, Name = "bench-raw" }.Start();
             Console.WriteLine("switched " + string.Join(' ', words));
+            return;
+        }
+        if (words[0] == "rawoff")
+        {
+            s_raw?.Stop();
+            s_raw?.Dispose();
+            s_raw = null;
+            Console.WriteLine("switched rawoff");
             return;
         }
         bool on = words[0] == "on";

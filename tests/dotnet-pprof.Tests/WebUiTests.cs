@@ -89,6 +89,25 @@ public sealed class WebUiTests : IDisposable
     }
 
     [Fact]
+    public void RepeatedViewsComeOutTheSame()
+    {
+        // Views are kept per query (the profile does not change while the UI runs): a repeat is the same page, errors
+        // included, and neither another query nor a full cache gives another view's content.
+        foreach (var (path, _) in WebUi.Views)
+        {
+            if (path == "/source") continue;
+            Assert.Equal(Get(path).Text, Get(path).Text);
+        }
+        string bad = Get("/top?f=(unclosed").Text;
+        Assert.Contains("class=\"error\"", bad);
+        Assert.Equal(bad, Get("/top?f=(unclosed").Text);
+        Assert.DoesNotContain("class=\"error\"", Get("/top").Text);
+        for (int i = 0; i < 40; i++) Get("/top?f=main" + i);
+        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(Get("/top?f=main%5C.io").Text));
+        Assert.Equal(5, TopNames(Get("/top").Text).Count);
+    }
+
+    [Fact]
     public void BadParametersAreShownNotThrown()
     {
         var r = Get("/top?f=(unclosed");

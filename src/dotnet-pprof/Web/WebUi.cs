@@ -124,7 +124,71 @@ internal sealed class WebUi
         return (ms.ToArray(), profile, ropt);
     }
 
+    /// <summary>The views' contents of the last requests, by view and query: the profile never changes while the UI
+    /// runs, so going back to a view (or reloading it) does not run the report again. The source view reads files
+    /// that may change, and is not kept.</summary>
+    private readonly ViewCache _views = new(capacity: 16);
+
+    private sealed record ViewContent(string Body, List<string> Labels, List<string> Errors, object? Data);
+
+    /// <summary>A small least-recently-used map of view contents.</summary>
+    private sealed class ViewCache
+    {
+        private readonly int _capacity;
+        private readonly Dictionary<string, LinkedListNode<(string Key, ViewContent Content)>> _map = new(StringComparer.Ordinal);
+        private readonly LinkedList<(string Key, ViewContent Content)> _order = new();
+
+        public ViewCache(int capacity) => _capacity = capacity;
+
+        public bool TryGet(string key, out ViewContent content)
+        {
+            lock (_map)
+            {
+                if (_map.TryGetValue(key, out var node))
+                {
+                    _order.Remove(node);
+                    _order.AddFirst(node);
+                    content = node.Value.Content;
+                    return true;
+                }
+            }
+            content = null!;
+            return false;
+        }
+
+        public void Add(string key, ViewContent content)
+        {
+            lock (_map)
+            {
+                if (_map.TryGetValue(key, out var old)) _order.Remove(old);
+                _map[key] = _order.AddFirst((key, content));
+                while (_map.Count > _capacity)
+                {
+                    var last = _order.Last!;
+                    _order.RemoveLast();
+                    _map.Remove(last.Value.Key);
+                }
+            }
+        }
+    }
+
+    private static string ViewKey(WebRequest req, string view) =>
+        view + "?" + string.Join("&", req.Query.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value)));
+
     private WebResponse Page(WebRequest req, string view)
+    {
+        string key = ViewKey(req, view);
+        bool cacheable = view != "/source";
+        if (!cacheable || !_views.TryGet(key, out var content))
+        {
+            content = ComputeView(req, view);
+            if (cacheable) _views.Add(key, content);
+        }
+        // Lists are copied: the layout must not change what the cache holds.
+        return WebResponse.Html(Layout(req, view, content.Body, new List<string>(content.Labels), new List<string>(content.Errors), content.Data));
+    }
+
+    private ViewContent ComputeView(WebRequest req, string view)
     {
         var run = new Run();
         var body = new StringBuilder();
@@ -167,7 +231,7 @@ internal sealed class WebUi
             errors.Add(e.Message);
         }
         foreach (var line in run.Messages.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)) errors.Add(line);
-        return WebResponse.Html(Layout(req, view, body.ToString(), labels, errors, data));
+        return new ViewContent(body.ToString(), labels, errors, data);
     }
 
     private void TopView(PprofConfig cfg, Run run, StringBuilder body, List<string> labels)
