@@ -91,30 +91,8 @@ public sealed partial class Profile
     /// <summary>Reads an uncompressed profile: profile.proto, else each legacy format in turn.</summary>
     private static Profile ParseDecompressed(byte[] data, ParseOptions options)
     {
-        bool decoded;
-        Profile? p;
-        string? protoError;
-        bool final;
-        bool deferred = options.DeferCollections && data.Length >= DeferCollectionsMinBytes
-            && StartNoGCRegion(data.Length, options.KeepCollectionsDeferred ? DeferredBytesPerByteForAnalysis : DeferredBytesPerByte);
-        bool keep = false;
-        try
-        {
-            decoded = ProfileDecoder.TryDecode(data, out p, out protoError, out final);
-            keep = decoded && options.KeepCollectionsDeferred;
-        }
-        finally
-        {
-            if (deferred && !keep) EndNoGCRegion();
-        }
-        if (decoded)
-        {
-            // The decoder has checked ids and references; what remains of CheckValid is cheap.
-            ProfileDecoder.ValidateDecoded(p!);
-            return p!;
-        }
-        // An empty input or concatenated profiles are reported as such; any other proto error means "try the legacy formats".
-        if (final) throw DecodeError(protoError!);
+        var p = TryParseDecompressedProto(data, options);
+        if (p != null) return p;
         Profile? legacy;
         try
         {
@@ -129,7 +107,7 @@ public sealed partial class Profile
         return legacy;
     }
 
-    /// <summary>Decodes decompressed profile.proto <paramref name="data"/> as <see cref="ParseDecompressed"/> does;
+    /// <summary>Decodes decompressed profile.proto <paramref name="data"/> (collections deferred when the options ask);
     /// null when it is not profile.proto (the legacy formats are then to be tried).</summary>
     private static Profile? TryParseDecompressedProto(ReadOnlyMemory<byte> data, ParseOptions options)
     {
@@ -150,9 +128,11 @@ public sealed partial class Profile
         }
         if (decoded)
         {
+            // The decoder has checked ids and references; what remains of CheckValid is cheap.
             ProfileDecoder.ValidateDecoded(p!);
             return p!;
         }
+        // An empty input or concatenated profiles are reported as such; any other proto error means "try the legacy formats".
         if (final) throw DecodeError(protoError!);
         return null;
     }

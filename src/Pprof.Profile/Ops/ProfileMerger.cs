@@ -204,16 +204,20 @@ internal sealed class ProfileMerger
             var existing = _samples.Find(hash, stack, stack.Length, s);
             if (existing != null)
             {
-                var dst = existing.Values;
-                var add = s.Values;
-                int m = Math.Min(dst.Length, add.Length);
-                for (int k = 0; k < m; k++) dst[k] += add[k];
+                AddValues(existing.Values, s.Values);
                 continue;
             }
             ReuseLabels(s);
             _samples.Add(hash, s);
         }
         return true;
+    }
+
+    /// <summary>Adds a merged sample's values to those of the sample it merges into.</summary>
+    private static void AddValues(long[] dst, long[] add)
+    {
+        int m = Math.Min(dst.Length, add.Length);
+        for (int i = 0; i < m; i++) dst[i] += add[i];
     }
 
     internal static bool IsZero(long[] values)
@@ -244,10 +248,7 @@ internal sealed class ProfileMerger
         var existing = _samples.Find(hash, stack, n, src);
         if (existing != null)
         {
-            var dst = existing.Values;
-            var add = src.Values;
-            int m = Math.Min(dst.Length, add.Length);
-            for (int i = 0; i < m; i++) dst[i] += add[i];
+            AddValues(existing.Values, src.Values);
             return;
         }
 
