@@ -44,7 +44,7 @@ internal sealed class EventSession
     internal static Action<string>? Trace { get; set; }
 
     /// <summary>Starts a session with the providers the collectors need and attaches them.</summary>
-    public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, int bufferMB = 64)
+    public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, int bufferMB = 256)
     {
         var providers = Providers(collectors);
         bool sampler = collectors.Any(c => c.NeedsSampleProfiler);
