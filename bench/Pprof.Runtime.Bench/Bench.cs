@@ -20,49 +20,53 @@ internal static class Bench
     /// (the default), the dotnet-trace child for its rows.</summary>
     public static volatile int CollectorPid;
 
-    /// <param name="settleSeconds">Time between starting the profile and the window with it (session start, start
-    /// rundown; longer for the in-process rows, where each switch restarts the session).</param>
     /// <summary>Compares two profilers at equal settings in one worker: each round measures a window off, one
     /// profiler, a window off and the other (which one goes first alternates), so both see the same process, the same
     /// machine load and the same drift; each overhead is against the window off just before it.</summary>
+    /// <param name="settleSeconds">Time between starting the profile and the window with it (session start, start
+    /// rundown).</param>
     public static PairedMeasurement Paired(string workload, double window, Func<WorkerProcess, Task> a, Func<WorkerProcess, Task> b, double settleSeconds = 1)
+    {
+        var m = Interleaved(workload, window, settleSeconds, new[] { a, b });
+        var differences = m[0].Overheads.Zip(m[1].Overheads, (x, y) => x - y).ToList();
+        return new PairedMeasurement(Median(m[0].Overheads), Median(m[1].Overheads), Median(differences), Median(m[0].CpuPerOp), Median(m[1].CpuPerOp));
+    }
+
+    /// <summary>Several profilers (or none: a placebo) on one worker: each round measures, for each profiler in turn
+    /// (the order rotates from round to round), a window off and a window with it; the overhead of each is against
+    /// the window off just before it. Returns, per profiler, the per-round overheads and CPU-per-op changes in %.</summary>
+    public static IReadOnlyList<(List<double> Overheads, List<double> CpuPerOp)> Interleaved(string workload, double window, double settleSeconds, IReadOnlyList<Func<WorkerProcess, Task>> profilers)
     {
         using var worker = WorkerProcess.Start(workload);
         Thread.Sleep(1500);
-        var overheadA = new List<double>();
-        var overheadB = new List<double>();
-        var perOpA = new List<double>();
-        var perOpB = new List<double>();
-        var differences = new List<double>();
+        var result = profilers.Select(_ => (Overheads: new List<double>(), CpuPerOp: new List<double>())).ToArray();
         for (int r = 0; r < Rounds; r++)
         {
-            double oa = 0, ob = 0;
-            foreach (bool first in r % 2 == 0 ? new[] { true, false } : new[] { false, true })
+            for (int k = 0; k < profilers.Count; k++)
             {
-                var (ratio, perOp) = OffThenOn(worker, window, first ? a : b, settleSeconds);
-                if (first)
-                {
-                    oa = 100 * (1 - ratio);
-                    overheadA.Add(oa);
-                    perOpA.Add(100 * (perOp - 1));
-                }
-                else
-                {
-                    ob = 100 * (1 - ratio);
-                    overheadB.Add(ob);
-                    perOpB.Add(100 * (perOp - 1));
-                }
+                int i = (r + k) % profilers.Count;
+                // A pause before the window off: the previous row's session stop (its rundown, the reader's garbage)
+                // must not fall into it, or every row after a profiler would look cheaper than it is.
+                Thread.Sleep(TimeSpan.FromSeconds(settleSeconds));
+                var (ratio, perOp) = OffThenOn(worker, window, profilers[i], settleSeconds);
+                result[i].Overheads.Add(100 * (1 - ratio));
+                result[i].CpuPerOp.Add(100 * (perOp - 1));
             }
-            differences.Add(oa - ob);
         }
-        return new PairedMeasurement(Median(overheadA), Median(overheadB), Median(differences), Median(perOpA), Median(perOpB));
+        return result;
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The value at quantile <paramref name="q"/> (0.5: the median) of <paramref name="values"/>.</summary>
+    public static double Quantile(IEnumerable<double> values, double q)
     {
-        values.Sort();
-        return values.Count == 0 ? 0 : values[values.Count / 2];
+        var sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return 0;
+        double pos = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = (int)Math.Ceiling(pos);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
     }
+
+    private static double Median(List<double> values) => Quantile(values, 0.5);
 
     /// <summary>One window without profiling, then one with: the throughput ratio (on ÷ off) and the ratio of the
     /// worker's CPU time per operation.</summary>
@@ -165,8 +169,10 @@ internal static class Cpu
 internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly object _gate = new();
     private long _ops;
     private long _allocated;
+    private long _timestamp;
     private int _switched;
 
     private WorkerProcess(Process p)
@@ -180,8 +186,12 @@ internal sealed class WorkerProcess : IDisposable
                 if (line.StartsWith("switched", StringComparison.Ordinal)) Interlocked.Increment(ref _switched);
                 if (!line.StartsWith("ops ", StringComparison.Ordinal)) continue;
                 var words = line.Split(' ');
-                Interlocked.Exchange(ref _allocated, long.Parse(words[2], System.Globalization.CultureInfo.InvariantCulture));
-                Interlocked.Exchange(ref _ops, long.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture));
+                lock (_gate)
+                {
+                    _allocated = long.Parse(words[2], System.Globalization.CultureInfo.InvariantCulture);
+                    _ops = long.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture);
+                    _timestamp = long.Parse(words[3], System.Globalization.CultureInfo.InvariantCulture);
+                }
             }
         }) { IsBackground = true };
         reader.Start();
@@ -190,7 +200,13 @@ internal sealed class WorkerProcess : IDisposable
     public int Pid => _process.Id;
 
     /// <summary>Bytes the worker has allocated so far (as of its last report).</summary>
-    public long AllocatedBytes => Interlocked.Read(ref _allocated);
+    public long AllocatedBytes
+    {
+        get
+        {
+            lock (_gate) return _allocated;
+        }
+    }
 
     /// <summary>Sends a command line to the worker (switching in-process profiles) and waits until the worker has
     /// carried it out (sessions restarted or stopped).</summary>
@@ -213,15 +229,21 @@ internal sealed class WorkerProcess : IDisposable
         return new WorkerProcess(Process.Start(psi)!);
     }
 
-    /// <summary>Operations per second over the next <paramref name="seconds"/>.</summary>
+    /// <summary>Operations per second over about the next <paramref name="seconds"/>: the operations between the
+    /// worker's last report before and its last report after, divided by the time between the two reports on the
+    /// worker's clock (<paramref name="elapsed"/>).</summary>
     public double Throughput(double seconds, out double elapsed)
     {
-        long a = Interlocked.Read(ref _ops);
-        var sw = Stopwatch.StartNew();
+        var (a, ta) = Report();
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
-        long b = Interlocked.Read(ref _ops);
-        elapsed = sw.Elapsed.TotalSeconds;
-        return (b - a) / elapsed;
+        var (b, tb) = Report();
+        elapsed = (tb - ta) / (double)Stopwatch.Frequency;
+        return elapsed > 0 ? (b - a) / elapsed : 0;
+    }
+
+    private (long Ops, long Timestamp) Report()
+    {
+        lock (_gate) return (_ops, _timestamp);
     }
 
     public void Dispose()

@@ -11,6 +11,8 @@ using Pprof.Runtime.TestTarget;
 //   Pprof.Runtime.Bench [--window SECONDS] [--rounds N] [--stop-seconds SECONDS] [--no-dotnet-trace] [--only REGEX]
 //   --settle SECONDS: time between switching the in-process rows' profiles on and their window (default 4)
 //   Pprof.Runtime.Bench --paired [--window SECONDS] [--rounds N] [--only REGEX]  (ours and dotnet-trace alternating in one worker)
+//   Pprof.Runtime.Bench --always-on [--window SECONDS] [--rounds N] [--settle SECONDS]  (the recommended always-on set
+//       in-process, from outside, and a placebo, interleaved in one worker per workload)
 //   Pprof.Runtime.Bench --collector-cost SECONDS  (the collector's CPU time per event)
 //   Pprof.Runtime.Bench worker cpu|alloc        (internal: the measured process)
 // Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
@@ -18,7 +20,7 @@ var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
-bool dotnetTrace = true, paired = false;
+bool dotnetTrace = true, paired = false, alwaysOnOnly = false;
 double settle = 4; // seconds between switching the in-process set on and its window
 Regex? only = null;
 for (int i = 0; i < args.Length; i++)
@@ -31,6 +33,7 @@ for (int i = 0; i < args.Length; i++)
         case "--rounds": Bench.Rounds = int.Parse(args[++i], inv); break;
         case "--only": only = new Regex(args[++i]); break;
         case "--paired": paired = true; break;
+        case "--always-on": alwaysOnOnly = true; break;
         case "--settle": settle = double.Parse(args[++i], inv); break;
         case "--collector-cost":
             await CollectorCost.Run(double.Parse(args[++i], inv));
@@ -40,6 +43,7 @@ for (int i = 0; i < args.Length; i++)
 
 string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 if (paired) return await PairedTable();
+if (alwaysOnOnly) return AlwaysOnTable();
 Console.WriteLine($"{Bench.Rounds} rounds of {window:0.#} s off / {window:0.#} s on per row, one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
 Console.WriteLine("overhead: median over the rounds of 1 − (ops/s on ÷ ops/s off); worker CPU per op: median change of the worker's CPU time per operation (the profiler's cost inside the worker, whatever the machine's load); cores: CPU seconds per second (worker off and on; the collector's own process while on).");
 Console.WriteLine();
@@ -92,6 +96,49 @@ async Task<int> PairedTable()
     await Task.CompletedTask;
     return 0;
 }
+// --always-on: the recommended always-on set switched on in the worker (Profiler.SetAlwaysOnProfiles, one session),
+// the same set from outside (one session, our reader in this process), and a placebo that switches nothing, each
+// against the window off just before it, the order rotating round to round. The placebo's spread is the noise floor.
+int AlwaysOnTable()
+{
+    string[] set = { "mutex", "threadcreate", "exceptions" };
+    double hold = settle + window + 0.5;
+    Console.WriteLine($"{Bench.Rounds} rounds per workload, each: for each row in turn (the order rotates), {window:0.#} s off, then the row's profiles on, {settle:0.#} s to settle, {window:0.#} s measured; one worker process per workload, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
+    Console.WriteLine("overhead: 1 − (ops/s on ÷ ops/s in the window off just before), median and quartiles over the rounds; worker CPU per op: change of the worker's CPU time per operation, median.");
+    Console.WriteLine();
+    Console.WriteLine("| workload | profiles | where | EventPipe settings | overhead (median) | quartiles | worker CPU per op |");
+    Console.WriteLine("|---|---|---|---|---:|---:|---:|");
+    var rows = new (string Where, Func<WorkerProcess, Task> Run)[]
+    {
+        ("placebo (nothing switched)", _ => Task.Delay(TimeSpan.FromSeconds(hold))),
+        ("in-process (Profiler.SetAlwaysOnProfiles)", w => InWorker(w, "on")),
+        ("in-process, socket left in blocking mode (the reader before the event-loop change)", w => InWorker(w, "on-blocking")),
+        ("from outside (dotnet-pprof collect)", w => SessionCollection.CollectAsync(w.Pid,
+            set.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray(), TimeSpan.FromSeconds(hold), null, CancellationToken.None)),
+    };
+    async Task InWorker(WorkerProcess w, string command)
+    {
+        var clock = Stopwatch.StartNew();
+        await w.Send(command + " " + string.Join(' ', set));
+        var rest = TimeSpan.FromSeconds(hold) - clock.Elapsed;
+        if (rest > TimeSpan.Zero) await Task.Delay(rest);
+        await w.Send("off");
+    }
+    foreach (var workload in new[] { "cpu", "alloc" })
+    {
+        if (only != null && !only.IsMatch(workload)) continue;
+        var m = Bench.Interleaved(workload, window, settle, rows.Select(r => r.Run).ToArray());
+        for (int i = 0; i < rows.Length; i++)
+        {
+            string settings = i == 0 ? "none" : $"`{Settings(set)}`";
+            Console.WriteLine(string.Create(inv,
+                $"| {workload} | {(i == 0 ? "none" : string.Join('+', set))} | {rows[i].Where} | {settings} | {Bench.Quantile(m[i].Overheads, 0.5),5:0.0} % | {Bench.Quantile(m[i].Overheads, 0.25):0.0} to {Bench.Quantile(m[i].Overheads, 0.75):0.0} % | {Bench.Quantile(m[i].CpuPerOp, 0.5),6:+0.0;-0.0} % |"));
+        }
+    }
+    Console.WriteLine(string.Create(inv, $"Load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end."));
+    return 0;
+}
+
 string[] alwaysOn = { "mutex", "threadcreate", "exceptions" };
 string[] withAllocs = alwaysOn.Prepend("allocs").ToArray();
 string Settings(params string[] kinds) => EventSession.DescribeProviders(kinds.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray());

@@ -2,8 +2,8 @@ using Pprof.Runtime.TestTarget;
 
 namespace Pprof.Runtime.Bench;
 
-/// <summary>The measured process: one thread runs the workload in small units and publishes the count (and the bytes
-/// allocated so far) every 100 ms. Lines on
+/// <summary>The measured process: one thread runs the workload in small units and publishes the count (with the bytes
+/// allocated so far and the time of reading) every 50 ms. Lines on
 /// standard input switch the in-process always-on profiles ("on KIND..." / "off") through the public API.</summary>
 internal static class Worker
 {
@@ -30,8 +30,11 @@ internal static class Worker
         commands.Start();
         while (true)
         {
-            Thread.Sleep(100);
-            Console.WriteLine("ops " + Interlocked.Read(ref s_ops) + " " + GC.GetTotalAllocatedBytes());
+            Thread.Sleep(50);
+            // The count with the time it was read: the bench divides by the worker's own clock, not by its own
+            // sleep, so a window's rate is exact whatever the report's delay.
+            long ops = Interlocked.Read(ref s_ops);
+            Console.WriteLine("ops " + ops + " " + GC.GetTotalAllocatedBytes() + " " + System.Diagnostics.Stopwatch.GetTimestamp());
         }
     }
 
@@ -67,19 +70,18 @@ internal static class Worker
             Console.WriteLine("switched rawoff");
             return;
         }
-        bool on = words[0] == "on";
-        var kinds = on ? words[1..] : new[] { "allocs", "mutex", "block", "threadcreate", "exceptions" };
-        foreach (var kind in kinds)
+        // "on-blocking KIND...": the same with the session's socket left in blocking mode (the previous reader).
+        Pprof.Runtime.Internal.EventSession.ReadsThroughEventLoop = words[0] != "on-blocking";
+        // One call for the whole set (one session restart), as a service does at start-up.
+        var kinds = words[0] is "on" or "on-blocking" ? words[1..].ToHashSet() : new HashSet<string>();
+        Profiler.SetAlwaysOnProfiles(new AlwaysOnProfiles
         {
-            switch (kind)
-            {
-                case "allocs": Profiler.SetAllocationSampling(on); break;
-                case "mutex": Profiler.SetMutexProfileFraction(on ? 1 : 0); break;
-                case "block": Profiler.SetBlockProfileRate(on ? 1 : 0); break;
-                case "threadcreate": Profiler.SetThreadCreateProfiling(on); break;
-                case "exceptions": Profiler.SetExceptionProfiling(on); break;
-            }
-        }
+            AllocationSampling = kinds.Contains("allocs"),
+            MutexProfileFraction = kinds.Contains("mutex") ? 1 : 0,
+            BlockProfileRate = kinds.Contains("block") ? 1 : 0,
+            ThreadCreateProfiling = kinds.Contains("threadcreate"),
+            ExceptionProfiling = kinds.Contains("exceptions"),
+        });
         Console.WriteLine("switched " + string.Join(' ', words));
     }
 }

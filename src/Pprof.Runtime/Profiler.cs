@@ -174,6 +174,24 @@ public static class Profiler
     /// <summary>Switches the exceptions profile.</summary>
     public static void SetExceptionProfiling(bool enabled) => BackgroundProfiling.Set(ProfileKind.Exceptions, enabled);
 
+    /// <summary>Sets every background profile (allocs, mutex, block, threadcreate, exceptions) to
+    /// <paramref name="profiles"/> with at most one restart of the background session, for example
+    /// <c>Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.Recommended)</c> at start-up. Kinds switched off keep what they
+    /// recorded, as with the single setters.</summary>
+    public static void SetAlwaysOnProfiles(AlwaysOnProfiles profiles)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        int mutexRate = Math.Max(1, profiles.MutexProfileFraction);
+        BackgroundProfiling.SetMany(new (ProfileKind, bool, Action<EventCollector>?)[]
+        {
+            (ProfileKind.Allocs, profiles.AllocationSampling, null),
+            (ProfileKind.Mutex, profiles.MutexProfileFraction > 0, c => ((DelayCollector)c).Rate = mutexRate),
+            (ProfileKind.Block, profiles.BlockProfileRate > 0, null),
+            (ProfileKind.ThreadCreate, profiles.ThreadCreateProfiling, null),
+            (ProfileKind.Exceptions, profiles.ExceptionProfiling, null),
+        });
+    }
+
     private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[]? previous, string[] keyValuePairs)
     {
         ArgumentNullException.ThrowIfNull(keyValuePairs);

@@ -101,6 +101,8 @@ public sealed class ApiTests
     {
         var before = Profiler.Lookup("exceptions")!.Build();
         Assert.Contains(before.Comments, c => c.Contains("exceptions profiling is off", StringComparison.Ordinal));
+        // The collectors keep what they recorded across switches (and tests): count from here.
+        long thrown = Sum(before, "exceptions", s => HasFrame(s, "Workloads.Thrower"));
         Profiler.SetExceptionProfiling(true);
         Profiler.SetMutexProfileFraction(1);
         try
@@ -114,8 +116,8 @@ public sealed class ApiTests
                 await Task.Delay(250);
                 p = Profiler.Lookup("exceptions")!.Build();
             }
-            while (Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")) < 9 && sw.Elapsed < TimeSpan.FromSeconds(20));
-            Assert.Equal(9, Sum(RoundTrip(p), "exceptions", s => HasFrame(s, "Workloads.Thrower")));
+            while (Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")) < thrown + 9 && sw.Elapsed < TimeSpan.FromSeconds(20));
+            Assert.Equal(thrown + 9, Sum(RoundTrip(p), "exceptions", s => HasFrame(s, "Workloads.Thrower")));
             var text = new MemoryStream();
             Profiler.Lookup("mutex")!.WriteTo(text, debug: 1);
             Assert.StartsWith("mutex profile: contentions=", System.Text.Encoding.UTF8.GetString(text.ToArray()));
@@ -126,6 +128,43 @@ public sealed class ApiTests
             Profiler.SetExceptionProfiling(false);
         }
         Assert.Equal(new[] { "allocs", "block", "exceptions", "mutex", "threadcreate" }, Profiler.Profiles().Select(p => p.Name).Where(n => !n.Contains('.')).Intersect(new[] { "allocs", "block", "exceptions", "mutex", "threadcreate" }));
+    }
+
+    [Fact]
+    public async Task AlwaysOnProfilesSetEveryKindWithOneRestart()
+    {
+        int restarts = BackgroundProfiling.Restarts;
+        long thrown = Sum(Profiler.Lookup("exceptions")!.Build(), "exceptions", s => HasFrame(s, "Workloads.Thrower"));
+        Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.Recommended);
+        try
+        {
+            Assert.Equal(restarts + 1, BackgroundProfiling.Restarts);
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.Mutex));
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.ThreadCreate));
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.Exceptions));
+            Assert.False(BackgroundProfiling.IsEnabled(ProfileKind.Allocs));
+            Assert.False(BackgroundProfiling.IsEnabled(ProfileKind.Block));
+            Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.Recommended);
+            Assert.Equal(restarts + 1, BackgroundProfiling.Restarts);
+            Workloads.ThrowExceptions(4);
+            Pprof.Profile.Profile p;
+            var sw = Stopwatch.StartNew();
+            do
+            {
+                await Task.Delay(250);
+                p = Profiler.Lookup("exceptions")!.Build();
+            }
+            while (Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")) < thrown + 4 && sw.Elapsed < TimeSpan.FromSeconds(20));
+            Assert.Equal(thrown + 4, Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")));
+        }
+        finally
+        {
+            Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.None);
+        }
+        Assert.Equal(restarts + 2, BackgroundProfiling.Restarts);
+        Assert.False(BackgroundProfiling.IsEnabled(ProfileKind.Mutex));
+        Assert.False(BackgroundProfiling.IsEnabled(ProfileKind.Exceptions));
+        Assert.Throws<ArgumentNullException>(() => Profiler.SetAlwaysOnProfiles(null!));
     }
 
     [Fact]

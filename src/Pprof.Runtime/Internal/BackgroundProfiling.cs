@@ -11,6 +11,10 @@ internal static class BackgroundProfiling
     private static readonly Dictionary<ProfileKind, (EventCollector Collector, DateTime Since)> s_collectors = new();
     private static readonly HashSet<ProfileKind> s_enabled = new();
     private static EventSession? s_session;
+    private static int s_restarts;
+
+    /// <summary>How many times the session was (re)started or stopped by a change (for tests).</summary>
+    public static int Restarts => Volatile.Read(ref s_restarts);
 
     public static bool IsEnabled(ProfileKind kind)
     {
@@ -49,6 +53,7 @@ internal static class BackgroundProfiling
 
     private static void Restart()
     {
+        Interlocked.Increment(ref s_restarts);
         s_session?.Stop(SessionCollection.StopTimeout);
         s_session = null;
         if (s_enabled.Count == 0) return;

@@ -58,11 +58,39 @@ internal sealed class EventSession
         {
             throw ProcessDiscovery.Explain(processId, e);
         }
+        if (ReadsThroughEventLoop) ReadThroughEventLoop(session.EventStream);
         var s = new EventSession(session, client, collectors, new SessionContext(processId));
         // Thread names are read from the start: events are processed seconds late (start rundown, time sorting).
         if (sampler) s.Context.TrackThreadNames();
         s._reader.Start();
         return s;
+    }
+
+    /// <summary>Whether new sessions read through the socket event loop (<see cref="ReadThroughEventLoop"/>); the benchmark
+    /// switches it off to measure the difference.</summary>
+    internal static bool ReadsThroughEventLoop { get; set; } = true;
+
+    /// <summary>Switches the session's socket to non-blocking mode, so that the reader thread's synchronous reads wait in
+    /// .NET's socket event loop rather than in a blocking <c>recv</c>. A thread parked in a blocking socket read made every
+    /// garbage collection of this process pause longer (about +25 to +40 µs per collection against +5 to +10 µs for the
+    /// same session read through the event loop, with 500 collections a second on an allocation-bound thread: a few
+    /// percent of its throughput). Any asynchronous operation makes .NET switch the socket; a zero-byte receive
+    /// consumes nothing. Streams that are not sockets are left alone.</summary>
+    private static void ReadThroughEventLoop(Stream stream)
+    {
+        if (stream is not System.Net.Sockets.NetworkStream network) return;
+        try
+        {
+            var pending = network.Socket.ReceiveAsync(Memory<byte>.Empty, System.Net.Sockets.SocketFlags.None);
+            if (!pending.IsCompleted)
+                _ = pending.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            else if (!pending.IsCompletedSuccessfully)
+                _ = pending.AsTask().Exception;
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or NotSupportedException)
+        {
+            // The stream still works in blocking mode.
+        }
     }
 
     /// <summary>The EventPipe providers a session with <paramref name="collectors"/> enables.</summary>
