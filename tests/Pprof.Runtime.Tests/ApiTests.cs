@@ -108,15 +108,7 @@ public sealed class ApiTests
         try
         {
             Workloads.ThrowExceptions(9);
-            // Events reach the profile a few seconds late (the live trace log sorts them by time): poll.
-            Pprof.Profile.Profile p;
-            var sw = Stopwatch.StartNew();
-            do
-            {
-                await Task.Delay(250);
-                p = Profiler.Lookup("exceptions")!.Build();
-            }
-            while (Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")) < thrown + 9 && sw.Elapsed < TimeSpan.FromSeconds(20));
+            var p = await ExceptionsProfileWithThrown(thrown + 9);
             Assert.Equal(thrown + 9, Sum(RoundTrip(p), "exceptions", s => HasFrame(s, "Workloads.Thrower")));
             var text = new MemoryStream();
             Profiler.Lookup("mutex")!.WriteTo(text, debug: 1);
@@ -147,14 +139,7 @@ public sealed class ApiTests
             Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.Recommended);
             Assert.Equal(restarts + 1, BackgroundProfiling.Restarts);
             Workloads.ThrowExceptions(4);
-            Pprof.Profile.Profile p;
-            var sw = Stopwatch.StartNew();
-            do
-            {
-                await Task.Delay(250);
-                p = Profiler.Lookup("exceptions")!.Build();
-            }
-            while (Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")) < thrown + 4 && sw.Elapsed < TimeSpan.FromSeconds(20));
+            var p = await ExceptionsProfileWithThrown(thrown + 4);
             Assert.Equal(thrown + 4, Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")));
         }
         finally
@@ -165,6 +150,21 @@ public sealed class ApiTests
         Assert.False(BackgroundProfiling.IsEnabled(ProfileKind.Mutex));
         Assert.False(BackgroundProfiling.IsEnabled(ProfileKind.Exceptions));
         Assert.Throws<ArgumentNullException>(() => Profiler.SetAlwaysOnProfiles(null!));
+    }
+
+    /// <summary>The exceptions profile once it counts <paramref name="expected"/> throws from Workloads.Thrower (or after
+    /// 20 s). Events reach the profile a few seconds late (the live trace log sorts them by time): poll.</summary>
+    private static async Task<Pprof.Profile.Profile> ExceptionsProfileWithThrown(long expected)
+    {
+        Pprof.Profile.Profile p;
+        var sw = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(250);
+            p = Profiler.Lookup("exceptions")!.Build();
+        }
+        while (Sum(p, "exceptions", s => HasFrame(s, "Workloads.Thrower")) < expected && sw.Elapsed < TimeSpan.FromSeconds(20));
+        return p;
     }
 
     [Fact]
