@@ -25,7 +25,8 @@ internal static class ProcessDiscovery
         {
             foreach (var path in Directory.EnumerateFiles(SocketDirectory, "dotnet-diagnostic-*-socket"))
             {
-                if (TryParsePid(Path.GetFileName(path), out int pid) && IsAlive(pid)) pids.Add(pid);
+                string name = Path.GetFileName(path);
+                if (TryParsePid(name, out int pid) && IsAlive(pid) && IsCurrentSocket(name, pid)) pids.Add(pid);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -43,15 +44,51 @@ internal static class ProcessDiscovery
         return dash > prefix.Length && int.TryParse(fileName.AsSpan(prefix.Length, dash - prefix.Length), out pid);
     }
 
+    /// <summary>Whether <paramref name="pid"/> has a diagnostic socket of its own (not one left behind by an earlier
+    /// process that had the same pid).</summary>
     public static bool HasSocket(int pid)
     {
         try
         {
-            return Directory.EnumerateFiles(SocketDirectory, $"dotnet-diagnostic-{pid}-*-socket").Any();
+            return Directory.EnumerateFiles(SocketDirectory, $"dotnet-diagnostic-{pid}-*-socket")
+                .Any(path => IsCurrentSocket(Path.GetFileName(path), pid));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>The runtime names its socket <c>dotnet-diagnostic-PID-KEY-socket</c>, KEY being the process's start time
+    /// in clock ticks since boot (field 22 of <c>/proc/PID/stat</c>). A socket whose key differs was left by a process
+    /// that died without removing it and whose pid was reused. True when the key matches, or when it cannot be checked
+    /// (no /proc, another naming).</summary>
+    internal static bool IsCurrentSocket(string fileName, int pid)
+    {
+        string prefix = $"dotnet-diagnostic-{pid}-";
+        const string suffix = "-socket";
+        if (!fileName.StartsWith(prefix, StringComparison.Ordinal) || !fileName.EndsWith(suffix, StringComparison.Ordinal)) return true;
+        var key = fileName.AsSpan(prefix.Length, Math.Max(0, fileName.Length - prefix.Length - suffix.Length));
+        if (!ulong.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong socketStart)) return true;
+        ulong? start = StartTime(pid);
+        return start == null || start == socketStart;
+    }
+
+    /// <summary>The process's start time in clock ticks since boot, from /proc (null when unavailable).</summary>
+    internal static ulong? StartTime(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            int close = stat.LastIndexOf(')');
+            if (close < 0 || close + 2 >= stat.Length) return null;
+            var fields = stat[(close + 2)..].Split(' ');
+            // starttime is field 22 of the line, the 20th after "pid (comm) ".
+            return fields.Length > 19 && ulong.TryParse(fields[19], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong t) ? t : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
