@@ -1,3 +1,5 @@
+using Pprof.Runtime.Collectors;
+
 namespace Pprof.Runtime;
 
 /// <summary>The state of every background profile at once, for <see cref="Profiler.SetAlwaysOnProfiles"/>: one call,
@@ -25,4 +27,18 @@ public sealed class AlwaysOnProfiles
 
     /// <summary>The exceptions profile (as <see cref="Profiler.SetExceptionProfiling"/>).</summary>
     public bool ExceptionProfiling { get; init; }
+
+    /// <summary>Each background kind with its state and its collector's settings, for the background session.</summary>
+    internal (ProfileKind Kind, bool On, Action<EventCollector>? Configure)[] Changes()
+    {
+        int mutexRate = Math.Max(1, MutexProfileFraction);
+        return new (ProfileKind, bool, Action<EventCollector>?)[]
+        {
+            (ProfileKind.Allocs, AllocationSampling, null),
+            (ProfileKind.Mutex, MutexProfileFraction > 0, c => ((DelayCollector)c).Rate = mutexRate),
+            (ProfileKind.Block, BlockProfileRate > 0, null),
+            (ProfileKind.ThreadCreate, ThreadCreateProfiling, null),
+            (ProfileKind.Exceptions, ExceptionProfiling, null),
+        };
+    }
 }

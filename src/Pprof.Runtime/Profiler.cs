@@ -181,15 +181,7 @@ public static class Profiler
     public static void SetAlwaysOnProfiles(AlwaysOnProfiles profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        int mutexRate = Math.Max(1, profiles.MutexProfileFraction);
-        BackgroundProfiling.SetMany(new (ProfileKind, bool, Action<EventCollector>?)[]
-        {
-            (ProfileKind.Allocs, profiles.AllocationSampling, null),
-            (ProfileKind.Mutex, profiles.MutexProfileFraction > 0, c => ((DelayCollector)c).Rate = mutexRate),
-            (ProfileKind.Block, profiles.BlockProfileRate > 0, null),
-            (ProfileKind.ThreadCreate, profiles.ThreadCreateProfiling, null),
-            (ProfileKind.Exceptions, profiles.ExceptionProfiling, null),
-        });
+        BackgroundProfiling.SetMany(profiles.Changes());
     }
 
     private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[]? previous, string[] keyValuePairs)

@@ -26,17 +26,17 @@ internal sealed class BackgroundProfilesService : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var changes = new List<(ProfileKind, bool, Action<EventCollector>?)>();
-        if (_options.AllocationSampling) changes.Add((ProfileKind.Allocs, true, null));
-        if (_options.ThreadCreateProfiling) changes.Add((ProfileKind.ThreadCreate, true, null));
-        if (_options.ExceptionProfiling) changes.Add((ProfileKind.Exceptions, true, null));
-        if (_options.MutexProfileFraction > 0)
+        var chosen = new AlwaysOnProfiles
         {
-            int rate = _options.MutexProfileFraction;
-            changes.Add((ProfileKind.Mutex, true, c => ((DelayCollector)c).Rate = rate));
-        }
-        if (_options.BlockProfileRate > 0) changes.Add((ProfileKind.Block, true, null));
-        if (changes.Count == 0) return Task.CompletedTask;
+            AllocationSampling = _options.AllocationSampling,
+            MutexProfileFraction = _options.MutexProfileFraction,
+            BlockProfileRate = _options.BlockProfileRate,
+            ThreadCreateProfiling = _options.ThreadCreateProfiling,
+            ExceptionProfiling = _options.ExceptionProfiling,
+        };
+        // Only switch on: what the application switched on itself stays on.
+        var changes = chosen.Changes().Where(c => c.On).ToArray();
+        if (changes.Length == 0) return Task.CompletedTask;
         Started = Task.Run(() =>
         {
             try

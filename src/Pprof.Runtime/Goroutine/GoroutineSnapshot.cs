@@ -108,15 +108,7 @@ internal static class GoroutineSnapshot
     }
 
     private static char OsState(int pid, uint tid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/task/{tid}/stat");
-            int close = stat.LastIndexOf(')');
-            return close > 0 && close + 2 < stat.Length ? stat[close + 2] : '?';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return '?'; }
-    }
+        => Internal.ProcStat.Fields($"/proc/{pid}/task/{tid}/stat") is [{ Length: > 0 } state, ..] ? state[0] : '?';
 
     private static void ReadAsync(ClrHeap heap, List<ClrObject> boxes, List<GoroutineRecord> result)
     {

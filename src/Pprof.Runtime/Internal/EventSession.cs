@@ -81,11 +81,9 @@ internal sealed class EventSession
         if (stream is not System.Net.Sockets.NetworkStream network) return;
         try
         {
-            var pending = network.Socket.ReceiveAsync(Memory<byte>.Empty, System.Net.Sockets.SocketFlags.None);
-            if (!pending.IsCompleted)
-                _ = pending.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            else if (!pending.IsCompletedSuccessfully)
-                _ = pending.AsTask().Exception;
+            // The receive completes when the first bytes arrive (or faults when the session closes): observe it, no more.
+            _ = network.Socket.ReceiveAsync(Memory<byte>.Empty, System.Net.Sockets.SocketFlags.None).AsTask()
+                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or NotSupportedException)
         {

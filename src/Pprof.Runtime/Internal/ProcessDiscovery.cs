@@ -76,21 +76,10 @@ internal static class ProcessDiscovery
 
     /// <summary>The process's start time in clock ticks since boot, from /proc (null when unavailable).</summary>
     internal static ulong? StartTime(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            int close = stat.LastIndexOf(')');
-            if (close < 0 || close + 2 >= stat.Length) return null;
-            var fields = stat[(close + 2)..].Split(' ');
-            // starttime is field 22 of the line, the 20th after "pid (comm) ".
-            return fields.Length > 19 && ulong.TryParse(fields[19], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong t) ? t : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+        => ProcStat.Fields($"/proc/{pid}/stat") is { Length: > 19 } fields
+           && ulong.TryParse(fields[19], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong t)
+            ? t
+            : null;
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") || ProcessExists(pid);
 

@@ -129,31 +129,11 @@ internal sealed partial class SessionContext
     /// <summary>utime + stime of the process from /proc/PID/stat, in nanoseconds; -1 when unavailable.</summary>
     private long ReadProcessCpuNs()
     {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{ProcessId}/stat");
-            int close = stat.LastIndexOf(')');
-            if (close < 0) return -1;
-            // Fields after "pid (comm) ": state is the first, utime and stime the 12th and 13th.
-            var fields = stat.AsSpan(close + 2);
-            long utime = 0, stime = 0;
-            int index = 0;
-            foreach (var range in fields.Split(' '))
-            {
-                if (index == 11 && !long.TryParse(fields[range], out utime)) return -1;
-                if (index == 12)
-                {
-                    if (!long.TryParse(fields[range], out stime)) return -1;
-                    return (utime + stime) * (1_000_000_000L / ClockTicksPerSecond);
-                }
-                index++;
-            }
-            return -1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return -1;
-        }
+        var fields = ProcStat.Fields($"/proc/{ProcessId}/stat");
+        return fields is { Length: > 12 } && long.TryParse(fields[11], System.Globalization.CultureInfo.InvariantCulture, out long utime)
+               && long.TryParse(fields[12], System.Globalization.CultureInfo.InvariantCulture, out long stime)
+            ? (utime + stime) * (1_000_000_000L / ClockTicksPerSecond)
+            : -1;
     }
 
     private static readonly long ClockTicksPerSecond = ReadClockTicks();
