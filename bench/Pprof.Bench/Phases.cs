@@ -1,6 +1,6 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using Pprof.Report;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace PprofBench;
 
@@ -25,10 +25,10 @@ internal static class Phases
             Console.WriteLine($"{name,-10} {sw.Elapsed.TotalMilliseconds,8:F0} ms wall {used.TotalMilliseconds,8:F0} ms cpu  heap {GC.GetTotalMemory(false) / (1 << 20),6} MiB  allocated so far {GC.GetTotalAllocatedBytes() / (1 << 20),6} MiB  gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
             sw.Restart();
         }
-        PprofProfile p;
-        using (var f = File.OpenRead(path)) p = PprofProfile.Parse(f, new Pprof.Profile.ParseOptions { DeferCollections = true, KeepCollectionsDeferred = true });
+        Profile p;
+        using (var f = File.OpenRead(path)) p = Profile.Parse(f, new Pprof.Profiles.ParseOptions { DeferCollections = true, KeepCollectionsDeferred = true });
         Step("parse");
-        p = PprofProfile.MergeConsuming(new[] { p });
+        p = Profile.MergeConsuming(new[] { p });
         Step("merge");
         p.Aggregate(true, true, false, false, false, false, check: false);
         Step("aggregate");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using PprofBench;
-using Pprof.Profile;
+using Pprof.Profiles;
 
 // Usage:
 //   generate OUT [samples] [functions] [maxDepth] [--random]   writes a synthetic gzipped profile

@@ -1,5 +1,4 @@
-using Pprof.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace PprofBench;
 
@@ -14,8 +13,8 @@ internal static class SyntheticProfile
         var rng = new Random(seed);
         var p = new Profile
         {
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
-            PeriodType = new ValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
             Period = 10_000_000,
             TimeNanos = 1_700_000_000_000_000_000,
             DurationNanos = 60_000_000_000,

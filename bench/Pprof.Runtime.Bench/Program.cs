@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -202,6 +203,6 @@ var sw = Stopwatch.StartNew();
 Profiler.StopCpuProfile();
 sw.Stop();
 busy.Join();
-var profile = Pprof.Profile.Profile.Parse(ms.ToArray());
+var profile = Profile.Parse(ms.ToArray());
 Console.WriteLine(string.Create(inv, $"Stop to bytes, {stopSeconds:0} s in-process CPU profile of a busy thread: {sw.Elapsed.TotalSeconds:0.000} s ({ms.Length:N0} bytes, {profile.Samples.Count} samples). Load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end."));
 return 0;

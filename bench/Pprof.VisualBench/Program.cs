@@ -1,7 +1,7 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using Microsoft.Playwright;
 using Pprof.Report.Visual;
-using PprofProfile = Pprof.Profile.Profile;
 
 // Flame graph benchmarks (issue 6, item 5):
 //   data PROFILE [iterations]        times the flame-graph data (tree + JSON) for PROFILE
@@ -21,7 +21,7 @@ if (args.Length >= 2 && args[0] == "generate")
 if (args.Length >= 2 && args[0] == "shape")
 {
     // What the flame graph works on: stacks, frames, distinct stacks, and the tree's size at several cut-offs.
-    var profile = PprofProfile.Parse(File.ReadAllBytes(args[1]));
+    var profile = Profile.Parse(File.ReadAllBytes(args[1]));
     var t = StackTable.Build(profile, v => v[^1]);
     long frames = 0;
     var distinct = new HashSet<string>();
@@ -41,7 +41,7 @@ if (args.Length >= 2 && args[0] == "shape")
 }
 if (args.Length >= 3 && args[0] == "dump")
 {
-    var profile = PprofProfile.Parse(File.ReadAllBytes(args[1]));
+    var profile = Profile.Parse(File.ReadAllBytes(args[1]));
     foreach (var mf in new[] { 0.0001, 0.00001 })
     {
         using var f = File.Create($"{args[2]}-{mf}.json");
@@ -62,7 +62,7 @@ if (args.Length >= 3 && args[0] == "dump")
 if (args.Length >= 2 && args[0] == "data")
 {
     int iterations = args.Length > 2 ? int.Parse(args[2]) : 5;
-    var profile = PprofProfile.Parse(File.ReadAllBytes(args[1]));
+    var profile = Profile.Parse(File.ReadAllBytes(args[1]));
     var options = Options(profile);
     var times = new List<double>();
     var cpu = new List<double>();
@@ -119,7 +119,7 @@ if (args.Length >= 2 && args[0] == "page")
     int runs = args.Length > 2 ? int.Parse(args[2]) : 3;
     string chromium = args.Length > 3 ? args[3] : "/usr/bin/chromium";
     double minFraction = args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0.0001;
-    var profile = PprofProfile.Parse(File.ReadAllBytes(args[1]));
+    var profile = Profile.Parse(File.ReadAllBytes(args[1]));
     string html = Path.Combine(Path.GetTempPath(), "pprof-flamebench-" + Environment.ProcessId + ".html");
     var g = FlameGraph.Build(profile, Options(profile, minFraction));
     using (var f = File.Create(html)) FlameGraphPage.Write(f, g);
@@ -169,7 +169,7 @@ return 2;
 // CPU time of the calling thread (Linux), which other processes' load does not count in.
 static double ThreadCpuMs() => long.Parse(File.ReadAllText("/proc/thread-self/schedstat").Split(' ')[0]) / 1e6;
 
-static FlameGraphOptions Options(PprofProfile p, double minFraction = 0.0001) => new()
+static FlameGraphOptions Options(Profile p, double minFraction = 0.0001) => new()
 {
     MinFraction = minFraction,
     SampleValue = v => v[^1],

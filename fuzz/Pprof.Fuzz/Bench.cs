@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace PprofFuzz;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Pprof.Profile.Fuzzing;
+using Pprof.Profiles.Fuzzing;
 
 namespace PprofFuzz;
 

@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>A function: a name, its system (mangled) name, its source file and start line.</summary>
 public sealed class Function

@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>One source line of a <see cref="Location"/>: a function and a line (and column) inside it.</summary>
 public struct Line

@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>A program location: an address in a mapping and the source lines (innermost inlined call first) it corresponds to.</summary>
 public sealed class Location

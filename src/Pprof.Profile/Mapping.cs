@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>A memory mapping of a binary or library into the address space of the profiled program.</summary>
 public sealed class Mapping

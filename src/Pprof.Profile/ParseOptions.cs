@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>Limits applied while reading a profile.</summary>
 public sealed class ParseOptions

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Pprof.Profile.Ops;
+using Pprof.Profiles.Ops;
 
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 public sealed partial class Profile
 {

@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 public sealed partial class Profile
 {

@@ -1,6 +1,6 @@
-using Pprof.Profile.Ops;
+using Pprof.Profiles.Ops;
 
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 public sealed partial class Profile
 {
@@ -78,13 +78,13 @@ public sealed partial class Profile
         if (!same) throw new ProfileFormatException($"incompatible sample types {Describe(SampleTypes)} and {Describe(other.SampleTypes)}");
     }
 
-    private static bool SameValueType(ValueType? a, ValueType? b) =>
+    private static bool SameValueType(ProfileValueType? a, ProfileValueType? b) =>
         a == null || b == null ? a == null && b == null : a.Type == b.Type && a.Unit == b.Unit;
 
     // pprof prints value types with Go's %v: "&{cpu nanoseconds 0 0}" (the zeros are its internal string indexes).
-    private static string Describe(ValueType? t, string prefix = "") => t == null ? "<nil>" : $"{prefix}{{{t.Type} {t.Unit} 0 0}}";
+    private static string Describe(ProfileValueType? t, string prefix = "") => t == null ? "<nil>" : $"{prefix}{{{t.Type} {t.Unit} 0 0}}";
 
-    private static string Describe(List<ValueType> types) => "[" + string.Join(" ", types.Select(t => Describe(t))) + "]";
+    private static string Describe(List<ProfileValueType> types) => "[" + string.Join(" ", types.Select(t => Describe(t))) + "]";
 
     private static Profile CombineHeaders(IReadOnlyList<Profile> sources)
     {
@@ -120,7 +120,7 @@ public sealed partial class Profile
             DefaultSampleType = defaultSampleType,
             DocUrl = docUrl,
         };
-        p.SampleTypes = new List<ValueType>(first.SampleTypes.Count);
+        p.SampleTypes = new List<ProfileValueType>(first.SampleTypes.Count);
         foreach (var t in first.SampleTypes) p.SampleTypes.Add(t.Clone());
         return p;
     }

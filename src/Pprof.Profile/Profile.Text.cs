@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 public sealed partial class Profile
 {

@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using Pprof.Profile.Proto;
+using Pprof.Profiles.Proto;
 
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>A profile in the pprof data model (profile.proto): sample types, samples with call stacks, and the
 /// location, function and mapping tables the stacks refer to. Read one with <see cref="Parse(Stream, ParseOptions?)"/>,
@@ -9,7 +9,7 @@ namespace Pprof.Profile;
 public sealed partial class Profile
 {
     /// <summary>What each sample value measures, one entry per value.</summary>
-    public List<ValueType> SampleTypes { get; set; } = new();
+    public List<ProfileValueType> SampleTypes { get; set; } = new();
 
     /// <summary>The sample type shown by default; empty means the last one.</summary>
     public string DefaultSampleType { get; set; } = "";
@@ -42,7 +42,7 @@ public sealed partial class Profile
     public long DurationNanos { get; set; }
 
     /// <summary>The kind of events between sampled occurrences.</summary>
-    public ValueType? PeriodType { get; set; }
+    public ProfileValueType? PeriodType { get; set; }
 
     /// <summary>Number of events between sampled occurrences.</summary>
     public long Period { get; set; }

@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>Thrown when data is not a readable profile, or a profile breaks the format's rules. The message is one line meant for the user.</summary>
 public sealed class ProfileFormatException : Exception

@@ -1,4 +1,4 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>One sample: a call stack (leaf first), one value per sample type, and labels.</summary>
 public sealed class Sample

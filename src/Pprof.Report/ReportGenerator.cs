@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Text;
 using Pprof.Report.Reports;
 
@@ -15,7 +16,7 @@ public static class ReportGenerator
     /// (function file names, numeric labels other than <c>bytes</c>, the diff-base label): pass a copy when the
     /// profile is used again. Throws <see cref="ReportException"/> when the report cannot be produced (for example,
     /// no function matches <see cref="ReportOptions.Symbol"/>); nothing is written then.</summary>
-    public static void Generate(Stream output, Profile.Profile profile, ReportOptions options)
+    public static void Generate(Stream output, Profile profile, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(profile);
@@ -87,7 +88,7 @@ public static class ReportGenerator
 
     /// <summary>The profile's header lines (File, Build ID, comments, Type, Time, Duration/Total samples), as
     /// pprof's <c>report.ProfileLabels</c> returns them.</summary>
-    public static IReadOnlyList<string> ProfileLabels(Profile.Profile profile, ReportOptions options)
+    public static IReadOnlyList<string> ProfileLabels(Profile profile, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
@@ -98,7 +99,7 @@ public static class ReportGenerator
     /// samples only, when the profile has some), divided by the sum of <see cref="ReportOptions.SampleMeanDivisor"/>
     /// values with <c>-mean</c>. pprof computes it before applying focus/ignore/tag filters (after them with
     /// <c>-relative_percentages</c>); compute it at that point and pass it in <see cref="ReportOptions.Total"/>.</summary>
-    public static long ComputeTotal(Profile.Profile profile, ReportOptions options)
+    public static long ComputeTotal(Profile profile, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
@@ -106,9 +107,9 @@ public static class ReportGenerator
     }
 
     /// <summary>The trimmed graph and DOT configuration of a dot report (pprof's <c>report.GetDOT</c>).</summary>
-    internal static (Graph Graph, DotConfig Config) GetDot(Profile.Profile profile, ReportOptions options) =>
+    internal static (Graph Graph, DotConfig Config) GetDot(Profile profile, ReportOptions options) =>
         DotReport.GetDot(NewContext(profile, options));
 
-    private static ReportContext NewContext(Profile.Profile profile, ReportOptions options) =>
+    private static ReportContext NewContext(Profile profile, ReportOptions options) =>
         new(profile, options, options.Total ?? ReportContext.ComputeTotal(profile, options.SampleValue, options.SampleMeanDivisor));
 }

@@ -1,7 +1,7 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Pprof.Runtime.Internal;
-using PValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Runtime;
 
@@ -59,9 +59,9 @@ public sealed class CustomProfile : NamedProfile
     }
 
     /// <inheritdoc />
-    public override Pprof.Profile.Profile Build()
+    public override Profile Build()
     {
-        var b = new ProfileBuilder(new[] { new PValueType(Name, "count") }, "", new PValueType(Name, "count"), 1);
+        var b = new ProfileBuilder(new[] { new ProfileValueType(Name, "count") }, "", new ProfileValueType(Name, "count"), 1);
         lock (_entries)
         {
             Span<double> one = stackalloc double[] { 1 };

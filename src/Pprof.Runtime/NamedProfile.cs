@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Runtime.Internal;
 
 namespace Pprof.Runtime;
@@ -13,7 +14,7 @@ public abstract class NamedProfile
     public string Name { get; }
 
     /// <summary>Builds the profile as it stands now.</summary>
-    public abstract Pprof.Profile.Profile Build();
+    public abstract Profile Build();
 
     /// <summary>Writes the profile: <paramref name="debug"/> 0 writes gzipped profile.proto, 1 or more readable text.</summary>
     public virtual void WriteTo(Stream output, int debug = 0)

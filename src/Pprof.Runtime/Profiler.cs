@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Runtime.Collectors;
 using Pprof.Runtime.Internal;
 
@@ -89,7 +90,7 @@ public static class Profiler
 
     /// <summary>Collects a profile of this process over <paramref name="duration"/> (see
     /// <see cref="RuntimeProfiles.CollectAsync(int, ProfileKind, TimeSpan, CancellationToken)"/>).</summary>
-    public static Task<Pprof.Profile.Profile> CollectAsync(ProfileKind kind, TimeSpan duration, CancellationToken cancellationToken = default)
+    public static Task<Profile> CollectAsync(ProfileKind kind, TimeSpan duration, CancellationToken cancellationToken = default)
         => RuntimeProfiles.CollectAsync(Environment.ProcessId, kind, duration, cancellationToken);
 
     /// <summary>The named profile, or null: allocs, mutex, block, threadcreate, exceptions, or one made with
@@ -222,6 +223,6 @@ public static class Profiler
             _howToEnable = howToEnable;
         }
 
-        public override Pprof.Profile.Profile Build() => BackgroundProfiling.Snapshot(_kind, _howToEnable);
+        public override Profile Build() => BackgroundProfiling.Snapshot(_kind, _howToEnable);
     }
 }

@@ -1,5 +1,5 @@
+using Pprof.Profiles;
 using System.Net;
-using PProfile = Pprof.Profile.Profile;
 
 namespace Pprof.AspNetCore.Tests;
 
@@ -26,7 +26,7 @@ internal static class Http
     }
 
     /// <summary>A profile download: 200, octet-stream, the attachment name, a valid profile.</summary>
-    public static async Task<PProfile> AssertProfile(HttpResponseMessage r, string filename)
+    public static async Task<Profile> AssertProfile(HttpResponseMessage r, string filename)
     {
         byte[] bytes = await r.Content.ReadAsByteArrayAsync();
         Assert.True(r.StatusCode == HttpStatusCode.OK, $"status {(int)r.StatusCode}: {System.Text.Encoding.UTF8.GetString(bytes)}");
@@ -34,11 +34,11 @@ internal static class Http
         Assert.Equal($"attachment; filename=\"{filename}\"", Header(r, "Content-Disposition"));
         Assert.Equal("nosniff", Header(r, "X-Content-Type-Options"));
         Assert.Equal(0x1f, bytes[0]); // gzipped, as Go writes it
-        var p = PProfile.Parse(bytes);
+        var p = Profile.Parse(bytes);
         p.CheckValid();
         return p;
     }
 
-    public static bool HasFunction(PProfile p, string nameContains) =>
+    public static bool HasFunction(Profile p, string nameContains) =>
         p.Samples.Any(s => s.Values.Any(v => v != 0) && s.Locations.Any(l => l.Lines.Any(line => line.Function?.Name.Contains(nameContains, StringComparison.Ordinal) == true)));
 }

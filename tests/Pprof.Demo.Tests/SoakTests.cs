@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using System.Net;
 using Pprof.Demo.Shop;
@@ -114,7 +115,7 @@ public sealed class SoakTests
         bool textual = path.Length == 0 || path.Contains("debug=", StringComparison.Ordinal) || path is "cmdline" or "symbol" or "../vars";
         if (!textual)
         {
-            var profile = Pprof.Profile.Profile.Parse(body);
+            var profile = Profile.Parse(body);
             Assert.NotEmpty(profile.SampleTypes);
         }
     }

@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Pprof.Profile.Proto;
+using Pprof.Profiles.Proto;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>profile.proto codec: Go-identical encoding, every field round trips, pprof's decoding rules, validation
 /// messages, gzip integrity and the decompression cap.</summary>
@@ -69,7 +69,7 @@ public class CodecTests
         var s2 = new Sample(new[] { l3 }, new long[] { 0, 0, long.MinValue });
         return new Profile
         {
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds"), new ValueType("", "") },
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds"), new ProfileValueType("", "") },
             DefaultSampleType = "cpu",
             Samples = { s1, s2 },
             Mappings = { m1, m2 },
@@ -80,7 +80,7 @@ public class CodecTests
             KeepFrames = "keep",
             TimeNanos = 1_700_000_000_123_456_789,
             DurationNanos = 10_500_000_000,
-            PeriodType = new ValueType("cpu", "nanoseconds"),
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
             Period = 10_000_000,
             DocUrl = "https://example.com/doc",
         };
@@ -164,8 +164,8 @@ public class CodecTests
 
     private static Profile Minimal() => new()
     {
-        SampleTypes = { new ValueType("samples", "count") },
-        PeriodType = new ValueType("samples", "count"),
+        SampleTypes = { new ProfileValueType("samples", "count") },
+        PeriodType = new ProfileValueType("samples", "count"),
     };
 
     [Fact]

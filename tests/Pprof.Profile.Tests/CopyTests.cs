@@ -1,7 +1,6 @@
-using Pprof.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary><see cref="Profile.Copy"/> clones directly when it can; the result must be what an encode/decode round trip gives.</summary>
 public class CopyTests
@@ -13,8 +12,8 @@ public class CopyTests
     [MemberData(nameof(Fixtures))]
     public void CopyEqualsRoundTrip(string file)
     {
-        var p = global::Pprof.Profile.Profile.Parse(File.ReadAllBytes(Path.Combine(LegacyParserTests.ProfilesDir, file)));
-        var viaProto = global::Pprof.Profile.Profile.ParseUncompressed(p.ToByteArray());
+        var p = Profile.Parse(File.ReadAllBytes(Path.Combine(LegacyParserTests.ProfilesDir, file)));
+        var viaProto = Profile.ParseUncompressed(p.ToByteArray());
         var copy = p.Copy();
         Assert.Equal(viaProto.ToByteArray(), copy.ToByteArray());
         Assert.Equal(viaProto.ToString(), copy.ToString());
@@ -37,7 +36,7 @@ public class CopyTests
         var s = new Sample(new[] { loc }, new long[] { 5 });
         s.SetLabel("empty", "");
         s.NumLabels = new Dictionary<string, long[]> { ["zero"] = new long[] { 0 }, ["bytes"] = new long[] { 8 } };
-        var p = new Profile { SampleTypes = { new ValueType("samples", "count") }, Samples = { s }, Locations = { loc }, Functions = { fn } };
+        var p = new Profile { SampleTypes = { new ProfileValueType("samples", "count") }, Samples = { s }, Locations = { loc }, Functions = { fn } };
         var copy = p.Copy();
         Assert.Null(copy.Samples[0].Labels);
         Assert.Equal(new[] { "bytes" }, copy.Samples[0].NumLabels!.Keys);

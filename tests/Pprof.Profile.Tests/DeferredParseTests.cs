@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>The command line parses large gzipped files with collections deferred: decompressed outside the managed
 /// heap when the gzip trailer gives the exact size. Every input must give what the ordinary parse gives, errors

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 public class FilterTests
 {

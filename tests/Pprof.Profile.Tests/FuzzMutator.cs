@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Pprof.Profile.Fuzzing;
+namespace Pprof.Profiles.Fuzzing;
 
 /// <summary>Mutates profile inputs for fuzzing <see cref="Profile.Parse(byte[], ParseOptions?)"/>: bit flips, byte
 /// overwrites, truncation, splices from other inputs, duplicated and deleted ranges, corrupted varints and lengths,

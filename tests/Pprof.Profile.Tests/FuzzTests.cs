@@ -1,6 +1,6 @@
-using Pprof.Profile.Fuzzing;
+using Pprof.Profiles.Fuzzing;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>Property: whatever the input, <see cref="Profile.Parse(byte[], ParseOptions?)"/> returns a valid profile
 /// or throws <see cref="ProfileFormatException"/>, within a bounded time.</summary>

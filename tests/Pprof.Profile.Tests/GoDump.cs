@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>Text dump of a profile in the layout of Go pprof's <c>Profile.String()</c> (time and duration left out,
 /// a trailer line with header fields added), so results can be compared with what Go's profile package produces.</summary>

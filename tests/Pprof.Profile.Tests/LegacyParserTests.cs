@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>Legacy formats: every fixture of the conformance pack parses to the profile Go 1.19's <c>profile.ParseData</c>
 /// produces, compared through the raw text form (goldens in LegacyGoldens/ were written by Go 1.19's own

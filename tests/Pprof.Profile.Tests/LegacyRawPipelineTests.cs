@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>The steps <c>pprof -symbolize=none -raw FILE</c> applies between parsing and printing (see the final
 /// report of the legacy work for the list), applied to every legacy fixture: the result must be the CLI's golden

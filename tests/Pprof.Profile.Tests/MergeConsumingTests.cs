@@ -1,6 +1,6 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>The command line's merge reuses the fetched profiles' samples instead of copying them: its result must be
 /// exactly what the copying merge produces.</summary>

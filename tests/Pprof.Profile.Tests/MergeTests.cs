@@ -1,6 +1,6 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 public class MergeTests
 {
@@ -94,7 +94,7 @@ public class MergeTests
             var m = new Mapping { Id = 7, Start = start, Limit = start + 0x1800, Offset = 0x100, BuildId = "b1", File = "/x" };
             var f = new Function { Id = 3, Name = "f" };
             var l = new Location { Id = 9, Mapping = m, Address = start + 0x40, Lines = new[] { new Line(f, 2) } };
-            var p = new Profile { SampleTypes = { new ValueType("samples", "count") } };
+            var p = new Profile { SampleTypes = { new ProfileValueType("samples", "count") } };
             p.Mappings.Add(m);
             p.Functions.Add(f);
             p.Locations.Add(l);
@@ -179,7 +179,7 @@ public class MergeTests
         Assert.Equal("incompatible sample types [{samples count 0 0} {cpu nanoseconds 0 0}] and [{samples count 0 0} {cpu milliseconds 0 0}]", e.Message);
 
         var c = new OpsProfileBuilder("samples/count", "cpu/nanoseconds").Build();
-        c.PeriodType = new ValueType("space", "bytes");
+        c.PeriodType = new ProfileValueType("space", "bytes");
         e = Assert.Throws<ProfileFormatException>(() => Profile.Merge(new[] { a, c }));
         Assert.Equal("incompatible period types &{cpu nanoseconds 0 0} and &{space bytes 0 0}", e.Message);
 

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>Runs every script of <c>OpsGolden/scenarios.txt</c> and compares the output with the golden file Go 1.19's
 /// profile package produced for the same script (merge, filters, pruning, aggregation, scaling, labels, indexes).</summary>

@@ -1,6 +1,6 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>Builds small profiles for the operation tests: one mapping, one function per name, one location per
 /// distinct frame list, stacks written root last like pprof ("leaf;caller;root").</summary>
@@ -16,9 +16,9 @@ internal sealed class OpsProfileBuilder
         foreach (var t in sampleTypes.Length == 0 ? new[] { "samples/count" } : sampleTypes)
         {
             var parts = t.Split('/');
-            _p.SampleTypes.Add(new ValueType(parts[0], parts[1]));
+            _p.SampleTypes.Add(new ProfileValueType(parts[0], parts[1]));
         }
-        _p.PeriodType = new ValueType("cpu", "nanoseconds");
+        _p.PeriodType = new ProfileValueType("cpu", "nanoseconds");
         _p.Period = 1;
         _mapping = new Mapping { Id = 1, Start = 0x1000, Limit = 0x100000, File = "/bin/app", HasFunctions = true, HasFilenames = true, HasLineNumbers = true, HasInlineFrames = true };
         _p.Mappings.Add(_mapping);

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 /// <summary>Runs a small script of profile operations and records what they print, in the same language and output
 /// format as the Go program that produced the golden files in <c>OpsGolden/</c> (it calls Go pprof's profile package).</summary>

@@ -1,6 +1,6 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
-namespace Pprof.Profile.Tests;
+namespace Pprof.Profiles.Tests;
 
 public class ScaleTests
 {

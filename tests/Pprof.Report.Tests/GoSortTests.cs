@@ -1,4 +1,4 @@
-using Pprof.Profile.Internal;
+using Pprof.Profiles.Internal;
 
 namespace Pprof.Report.Tests;
 

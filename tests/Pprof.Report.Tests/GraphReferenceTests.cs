@@ -1,6 +1,5 @@
 using System.Text;
-using Pprof.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Tests;
 
@@ -9,7 +8,7 @@ namespace Pprof.Report.Tests;
 /// a zero sample. The expected texts were printed by pprof's own graph package for the same profile and steps.</summary>
 public class GraphReferenceTests
 {
-    internal static Profile.Profile BuildProfile()
+    internal static Profile BuildProfile()
     {
         var m = new Mapping { Id = 1, Start = 0x1000, Limit = 0x9000, File = "/bin/app" };
         Function Fn(ulong id, string name, string file) => new() { Id = id, Name = name, SystemName = name, Filename = file, StartLine = (long)id * 10 };
@@ -33,9 +32,9 @@ public class GraphReferenceTests
         Sample S(long v, Dictionary<string, string[]>? labels, Dictionary<string, long[]>? num, Dictionary<string, string[]>? units, params Location[] locs) =>
             new(locs, new[] { v, v / 10 }) { Labels = labels, NumLabels = num, NumUnits = units };
         var bytes = new Dictionary<string, string[]> { ["bytes"] = new[] { "bytes" } };
-        var p = new Profile.Profile
+        var p = new Profile
         {
-            SampleTypes = { new ValueType("cpu", "nanoseconds"), new ValueType("count", "count") },
+            SampleTypes = { new ProfileValueType("cpu", "nanoseconds"), new ProfileValueType("count", "count") },
             Samples =
             {
                 S(5000000, null, null, null, lAlloc, lHandleInl, lRun, lMain),

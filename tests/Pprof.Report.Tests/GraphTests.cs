@@ -1,5 +1,4 @@
-using Pprof.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Tests;
 
@@ -85,9 +84,9 @@ public class GraphTests
         var g = new Function { Id = 2, Name = "g" };
         var lf = new Location { Id = 1, Lines = new[] { new Line(f, 1) } };
         var lg = new Location { Id = 2, Lines = new[] { new Line(g, 1) } };
-        var p = new Profile.Profile
+        var p = new Profile
         {
-            SampleTypes = { new ValueType("samples", "count") },
+            SampleTypes = { new ProfileValueType("samples", "count") },
             Functions = { f, g },
             Locations = { lf, lg },
             Samples = { new Sample(new[] { lf, lg }, new[] { -5L }), new Sample(new[] { lg }, new[] { 0L }) },

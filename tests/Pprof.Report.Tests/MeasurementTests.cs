@@ -1,5 +1,4 @@
-using Pprof.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Tests;
 
@@ -59,18 +58,18 @@ public class MeasurementTests
     [Fact]
     public void CommonValueTypePicksFinestUnit()
     {
-        Assert.Null(Measurement.CommonValueType(new[] { new ValueType("cpu", "nanoseconds") }));
-        var t = Measurement.CommonValueType(new ValueType?[] { new("cpu", "milliseconds"), new("cpu", "nanoseconds"), new("cpu", "seconds") });
+        Assert.Null(Measurement.CommonValueType(new[] { new ProfileValueType("cpu", "nanoseconds") }));
+        var t = Measurement.CommonValueType(new ProfileValueType?[] { new("cpu", "milliseconds"), new("cpu", "nanoseconds"), new("cpu", "seconds") });
         Assert.NotNull(t);
         Assert.Equal("cpu", t!.Type);
         Assert.Equal("nanoseconds", t.Unit);
         // A trailing "s" of the type is ignored.
-        Assert.Equal("bytes", Measurement.CommonValueType(new ValueType?[] { new("alloc_space", "kilobytes"), new("alloc_spaces", "bytes") })!.Unit);
+        Assert.Equal("bytes", Measurement.CommonValueType(new ProfileValueType?[] { new("alloc_space", "kilobytes"), new("alloc_spaces", "bytes") })!.Unit);
         var e = Assert.Throws<InvalidOperationException>(() =>
-            Measurement.CommonValueType(new ValueType?[] { new("cpu", "nanoseconds"), new("alloc", "bytes") }));
+            Measurement.CommonValueType(new ProfileValueType?[] { new("cpu", "nanoseconds"), new("alloc", "bytes") }));
         Assert.Equal("incompatible types: {cpu nanoseconds} {alloc bytes}", e.Message);
         Assert.Throws<InvalidOperationException>(() =>
-            Measurement.CommonValueType(new ValueType?[] { new("cpu", "nanoseconds"), new("cpu", "bytes") }));
+            Measurement.CommonValueType(new ProfileValueType?[] { new("cpu", "nanoseconds"), new("cpu", "bytes") }));
     }
 
     [Fact]
@@ -78,10 +77,10 @@ public class MeasurementTests
     {
         var f = new Function { Id = 1, Name = "main" };
         var l = new Location { Id = 1, Lines = new[] { new Line(f, 1) } };
-        Profile.Profile Make(string unit, long value, long period) => new()
+        Profile Make(string unit, long value, long period) => new()
         {
-            SampleTypes = { new ValueType("cpu", unit) },
-            PeriodType = new ValueType("cpu", unit),
+            SampleTypes = { new ProfileValueType("cpu", unit) },
+            PeriodType = new ProfileValueType("cpu", unit),
             Period = period,
             Functions = { f },
             Locations = { l },
@@ -99,7 +98,7 @@ public class MeasurementTests
         Assert.Equal(5, ns.Samples[0].Values[0]);
 
         var other = Make("nanoseconds", 1, 1);
-        other.SampleTypes.Add(new ValueType("x", "count"));
+        other.SampleTypes.Add(new ProfileValueType("x", "count"));
         var e = Assert.Throws<InvalidOperationException>(() => Measurement.ScaleProfiles(new[] { ms, other }));
         Assert.Equal("inconsistent samples type count: 1 != 2", e.Message);
     }

@@ -1,6 +1,5 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Report;
-using ValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Report.Tests;
 
@@ -8,13 +7,13 @@ namespace Pprof.Report.Tests;
 /// complete graph, whichever nodes are kept.</summary>
 public class NodesOnlyGraphTests
 {
-    private static Pprof.Profile.Profile Synthetic()
+    private static Profile Synthetic()
     {
         var rng = new Random(11);
-        var p = new Pprof.Profile.Profile
+        var p = new Profile
         {
-            SampleTypes = { new ValueType("samples", "count") },
-            PeriodType = new ValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
             Period = 1,
         };
         var m = new Mapping { Id = 1, Start = 0x1000, Limit = 0x10000, File = "/bin/app", HasFunctions = true };

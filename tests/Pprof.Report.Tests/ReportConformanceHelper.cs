@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -73,7 +74,7 @@ internal static class ReportConformanceHelper
             else if (a.StartsWith('-')) command = a.Substring(1);
             else file = a;
         }
-        var profile = Pprof.Profile.Profile.Parse(File.ReadAllBytes(Path.Combine(baseDir, file!)));
+        var profile = Profile.Parse(File.ReadAllBytes(Path.Combine(baseDir, file!)));
         profile.RemoveUninteresting();
         var format = command switch
         {
@@ -144,7 +145,7 @@ internal static class ReportConformanceHelper
     }
 
     /// <summary>pprof's Profile.Aggregate as the driver applies it per granularity.</summary>
-    private static void Aggregate(Pprof.Profile.Profile p, string granularity, bool inlines)
+    private static void Aggregate(Profile p, string granularity, bool inlines)
     {
         bool function = false, filename = false, linenumber = false, address = false;
         switch (granularity)
@@ -177,7 +178,7 @@ internal static class ReportConformanceHelper
         }
     }
 
-    private static Dictionary<string, string> NumLabelUnits(Pprof.Profile.Profile p)
+    private static Dictionary<string, string> NumLabelUnits(Profile p)
     {
         var units = new Dictionary<string, string>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);

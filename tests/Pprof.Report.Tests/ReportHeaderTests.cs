@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Report;
 
 namespace Pprof.Report.Tests;
@@ -5,8 +6,8 @@ namespace Pprof.Report.Tests;
 /// <summary>Report headers: profile labels, active filters, and that the caller's options are left alone.</summary>
 public class ReportHeaderTests
 {
-    private static Pprof.Profile.Profile Synthetic() =>
-        Pprof.Profile.Profile.Parse(File.ReadAllBytes(Path.Combine(ReportConformanceHelper.TestDataDir(), "synthetic.pb.gz")));
+    private static Profile Synthetic() =>
+        Profile.Parse(File.ReadAllBytes(Path.Combine(ReportConformanceHelper.TestDataDir(), "synthetic.pb.gz")));
 
     private static ReportOptions Options() => new()
     {

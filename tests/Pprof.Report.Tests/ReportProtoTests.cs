@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Report;
 
 namespace Pprof.Report.Tests;
@@ -5,10 +6,10 @@ namespace Pprof.Report.Tests;
 /// <summary>The profile-valued reports: <c>-proto</c> (with <c>-divide_by</c>) and <c>-topproto</c>.</summary>
 public class ReportProtoTests
 {
-    private static Pprof.Profile.Profile Synthetic() =>
-        Pprof.Profile.Profile.Parse(File.ReadAllBytes(Path.Combine(ReportConformanceHelper.TestDataDir(), "synthetic.pb.gz")));
+    private static Profile Synthetic() =>
+        Profile.Parse(File.ReadAllBytes(Path.Combine(ReportConformanceHelper.TestDataDir(), "synthetic.pb.gz")));
 
-    private static ReportOptions Options(Pprof.Profile.Profile p, ReportFormat format) => new()
+    private static ReportOptions Options(Profile p, ReportFormat format) => new()
     {
         OutputFormat = format,
         SampleValue = v => v[1],
@@ -28,7 +29,7 @@ public class ReportProtoTests
         var ms = new MemoryStream();
         ReportGenerator.Generate(ms, p, Options(p, ReportFormat.TopProto));
         Assert.Equal(0x1f, ms.ToArray()[0]);
-        var top = Pprof.Profile.Profile.Parse(ms.ToArray());
+        var top = Profile.Parse(ms.ToArray());
         Assert.Equal(new[] { "cum/us", "flat/us" }, top.SampleTypes.Select(t => t.ToString()));
         Assert.Equal(p.TimeNanos, top.TimeNanos);
         Assert.Equal(p.DurationNanos, top.DurationNanos);
@@ -52,7 +53,7 @@ public class ReportProtoTests
         o.Ratio = 1 / 2.0;
         var ms = new MemoryStream();
         ReportGenerator.Generate(ms, p, o);
-        var back = Pprof.Profile.Profile.Parse(ms.ToArray());
+        var back = Profile.Parse(ms.ToArray());
         Assert.Equal(new long[] { 1, 1500, 0, 2500000, 1, 3, 2, 617283, 2, 125000000, 0, 499 },
             back.Samples.SelectMany(s => s.Values).ToArray());
     }
@@ -63,7 +64,7 @@ public class ReportProtoTests
         var p = Synthetic();
         var ms = new MemoryStream();
         ReportGenerator.Generate(ms, p, Options(p, ReportFormat.Proto));
-        var back = Pprof.Profile.Profile.Parse(ms.ToArray());
+        var back = Profile.Parse(ms.ToArray());
         Assert.Equal(new long[] { 2, 3000, 1, 5000000, 3, 7, 5, 1234567, 4, 250000000, 1, 999 },
             back.Samples.SelectMany(s => s.Values).ToArray());
     }

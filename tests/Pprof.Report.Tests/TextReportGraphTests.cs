@@ -1,6 +1,5 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Report;
-using ValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Report.Tests;
 
@@ -10,13 +9,13 @@ public class TextReportGraphTests
 {
     /// <summary>Locations with one to three lines (a function inlined into itself among them), recursion, negative,
     /// zero and mean-divisor values.</summary>
-    private static Pprof.Profile.Profile Synthetic(int seed, int samples)
+    private static Profile Synthetic(int seed, int samples)
     {
         var rng = new Random(seed);
-        var p = new Pprof.Profile.Profile
+        var p = new Profile
         {
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
-            PeriodType = new ValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
             Period = 1,
         };
         var m = new Mapping { Id = 1, Start = 0x1000, Limit = 0x10000, File = "/bin/app", HasFunctions = true, HasInlineFrames = true };
@@ -58,7 +57,7 @@ public class TextReportGraphTests
         return data;
     }
 
-    private static string Text(Pprof.Profile.Profile p, double nodeFraction, double edgeFraction, int nodeCount, bool cum, bool mean, bool complete)
+    private static string Text(Profile p, double nodeFraction, double edgeFraction, int nodeCount, bool cum, bool mean, bool complete)
     {
         var o = new ReportOptions
         {

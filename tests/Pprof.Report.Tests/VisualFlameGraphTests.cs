@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Text;
 using System.Text.Json;
 using Pprof.Report.Visual;
@@ -6,7 +7,7 @@ namespace Pprof.Report.Tests;
 
 public class VisualFlameGraphTests
 {
-    private static FlameGraph Build(Pprof.Profile.Profile p, double minFraction = 0) =>
+    private static FlameGraph Build(Profile p, double minFraction = 0) =>
         FlameGraph.Build(p, new FlameGraphOptions { SampleValue = v => v[1], MinFraction = minFraction, Unit = "nanoseconds", SampleType = "cpu", Title = "t" });
 
     private static List<string> Describe(FlameGraph g)

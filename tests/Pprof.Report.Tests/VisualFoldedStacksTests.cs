@@ -1,10 +1,11 @@
+using Pprof.Profiles;
 using Pprof.Report.Visual;
 
 namespace Pprof.Report.Tests;
 
 public class VisualFoldedStacksTests
 {
-    private static string Folded(Pprof.Profile.Profile p, int index = 1)
+    private static string Folded(Profile p, int index = 1)
     {
         var w = new StringWriter();
         FoldedStacks.Write(w, p, v => v[index]);
@@ -59,7 +60,7 @@ public class VisualFoldedStacksTests
     {
         var p = VisualTestProfiles.Build(("main;x", 3));
         var loc = p.Samples[0].Locations[0];
-        loc.Lines = Array.Empty<Pprof.Profile.Line>();
+        loc.Lines = Array.Empty<Pprof.Profiles.Line>();
         loc.Address = 0xbeef;
         Assert.Equal("main;0xbeef 3\n", Folded(p));
     }

@@ -1,6 +1,4 @@
-using Pprof.Profile;
-using PprofProfile = Pprof.Profile.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Tests;
 
@@ -9,13 +7,13 @@ internal static class VisualTestProfiles
 {
     /// <summary>Builds a profile from (root-first stack, value) pairs; a frame written "a+b" is one location whose
     /// lines are b inlined into a (a the caller). Sample type cpu/nanoseconds.</summary>
-    public static PprofProfile Build(params (string Stack, long Value)[] samples) => Build(samples, Array.Empty<(string, long)>());
+    public static Profile Build(params (string Stack, long Value)[] samples) => Build(samples, Array.Empty<(string, long)>());
 
     /// <summary>As <see cref="Build(ValueTuple{string, long}[])"/>, plus base samples labelled as -diff_base does
     /// (value negated, label pprof::base=true).</summary>
-    public static PprofProfile Build((string Stack, long Value)[] samples, (string Stack, long Value)[] baseSamples)
+    public static Profile Build((string Stack, long Value)[] samples, (string Stack, long Value)[] baseSamples)
     {
-        var p = new PprofProfile { SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") } };
+        var p = new Profile { SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") } };
         var functions = new Dictionary<string, Function>(StringComparer.Ordinal);
         var locations = new Dictionary<string, Location>(StringComparer.Ordinal);
         Function Fn(string name)

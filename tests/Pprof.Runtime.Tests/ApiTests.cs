@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using Pprof.Runtime.Collectors;
 using Pprof.Runtime.Internal;
@@ -36,7 +37,7 @@ public sealed class ApiTests
             // The benchmark measures stop-to-bytes against its 0.5 s target; here, on a shared CI machine, only a bound.
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"stop to bytes took {sw.Elapsed}");
         }
-        var p = RoundTrip(Pprof.Profile.Profile.Parse(ms.ToArray()));
+        var p = RoundTrip(Profile.Parse(ms.ToArray()));
         Assert.True(Sum(p, "cpu", s => HasFrame(s, "Workloads.HotMethod")) > 100_000_000L);
         Profiler.StopCpuProfile(); // no profile running: nothing happens
     }
@@ -154,9 +155,9 @@ public sealed class ApiTests
 
     /// <summary>The exceptions profile once it counts <paramref name="expected"/> throws from Workloads.Thrower (or after
     /// 20 s). Events reach the profile a few seconds late (the live trace log sorts them by time): poll.</summary>
-    private static async Task<Pprof.Profile.Profile> ExceptionsProfileWithThrown(long expected)
+    private static async Task<Profile> ExceptionsProfileWithThrown(long expected)
     {
-        Pprof.Profile.Profile p;
+        Profile p;
         var sw = Stopwatch.StartNew();
         do
         {

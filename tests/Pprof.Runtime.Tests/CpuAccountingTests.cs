@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Pprof.Runtime.TestTarget;
@@ -31,7 +32,7 @@ public sealed class CpuAccountingTests
         var process = Process.GetCurrentProcess();
         var wall = Stopwatch.StartNew();
         var cpuBefore = process.TotalProcessorTime;
-        Pprof.Profile.Profile p;
+        Profile p;
         long burstsNs;
         try
         {

@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Runtime.Heap;
 
 namespace Pprof.Runtime.Tests;
@@ -19,14 +19,14 @@ public sealed class HeapTests
 
     private const string Leaf = "Pprof.Runtime.Tests.HeapTests.LeakyEntry";
 
-    private static long Flat(Profile.Profile p, string type, string leaf)
+    private static long Flat(Profile p, string type, string leaf)
     {
         long v = ProfileAssert.Sum(p, type, s => s.Locations[0].Lines[0].Function?.Name == leaf);
         if (v == 0) Assert.Fail($"no {leaf} in the profile; largest samples:\n" + Top(p));
         return v;
     }
 
-    internal static string Top(Profile.Profile p) => string.Join("\n", p.Samples.OrderByDescending(s => s.Values[1]).Take(30)
+    internal static string Top(Profile p) => string.Join("\n", p.Samples.OrderByDescending(s => s.Values[1]).Take(30)
         .Select(s => string.Join(" ", s.Values) + ": " + string.Join(" <- ", s.Locations.Select(l => l.Lines[0].Function?.Name))))
         + "\n" + string.Join("\n", p.Comments);
 
@@ -98,7 +98,7 @@ public sealed class HeapTests
             Assert.Equal(50_000, Flat(after, "inuse_objects", Leaf));
 
             // -base: merge the newer profile with the negated older one; functions match by name.
-            var diff = Profile.Profile.Merge(new[] { after.Copy(), Negate(before.Copy()) });
+            var diff = Profile.Merge(new[] { after.Copy(), Negate(before.Copy()) });
             Assert.Equal(30_000, Flat(diff, "inuse_objects", Leaf));
             Assert.Equal(30_000L * 32, Flat(diff, "inuse_space", Leaf));
             s_leak.Clear();
@@ -107,7 +107,7 @@ public sealed class HeapTests
     }
 
     /// <summary>The same through the CLI, when it has been built next to the tests: <c>dotnet-pprof -top -base</c>.</summary>
-    private static void CliShowsGrowth(Profile.Profile before, Profile.Profile after)
+    private static void CliShowsGrowth(Profile before, Profile after)
     {
         string cli = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "dotnet-pprof", "debug", "dotnet-pprof.dll"));
         if (!File.Exists(cli)) return;
@@ -134,7 +134,7 @@ public sealed class HeapTests
         }
     }
 
-    private static Profile.Profile Negate(Profile.Profile p)
+    private static Profile Negate(Profile p)
     {
         foreach (var s in p.Samples) for (int i = 0; i < s.Values.Length; i++) s.Values[i] = -s.Values[i];
         return p;

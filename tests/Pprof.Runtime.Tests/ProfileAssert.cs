@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Runtime.Tests;
 
@@ -9,7 +9,7 @@ internal static class ProfileAssert
     /// <summary>Collects <paramref name="kind"/> from this process while <paramref name="workload"/> runs on its own
     /// thread (started once the session is up), then stops shortly after it ends. The profile is written, read back by
     /// our parser (which validates it) and, when Go is installed, checked with go tool pprof -top.</summary>
-    public static async Task<(Profile.Profile Profile, T Result)> CollectDuring<T>(string kind, Func<T> workload, string? threadName = null)
+    public static async Task<(Profile Profile, T Result)> CollectDuring<T>(string kind, Func<T> workload, string? threadName = null)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cts = new CancellationTokenSource();
@@ -29,12 +29,12 @@ internal static class ProfileAssert
         return (RoundTrip(profile), result);
     }
 
-    public static Profile.Profile RoundTrip(Profile.Profile p)
+    public static Profile RoundTrip(Profile p)
     {
         var ms = new MemoryStream();
         p.Write(ms);
         var bytes = ms.ToArray();
-        var back = Profile.Profile.Parse(bytes);
+        var back = Profile.Parse(bytes);
         Assert.Equal(p.Samples.Count, back.Samples.Count);
         GoTop(bytes);
         return back;
@@ -78,7 +78,7 @@ internal static class ProfileAssert
     public static bool HasFrame(Sample s, string functionSuffix)
         => s.Locations.Any(l => l.Lines.Any(ln => ln.Function != null && ln.Function.Name.EndsWith(functionSuffix, StringComparison.Ordinal)));
 
-    public static long Sum(Profile.Profile p, string type, Func<Sample, bool> where)
+    public static long Sum(Profile p, string type, Func<Sample, bool> where)
     {
         int i = p.SampleTypes.FindIndex(t => t.Type == type);
         Assert.True(i >= 0, $"profile has no sample type {type}");

@@ -1,6 +1,4 @@
-using Pprof.Profile;
-using PprofProfile = Pprof.Profile.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Cli.BrowserTests;
 
@@ -22,13 +20,13 @@ internal static class FixtureProfiles
     private static readonly long[] Counts = { 40, 25, 10, 15, 7, 3 };
 
     /// <summary>The CPU profile: sample types samples/count and cpu/nanoseconds.</summary>
-    public static PprofProfile Cpu(long[]? counts = null, bool asBase = false)
+    public static Profile Cpu(long[]? counts = null, bool asBase = false)
     {
         counts ??= Counts;
-        var p = new PprofProfile
+        var p = new Profile
         {
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
-            PeriodType = new ValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
             Period = 10_000_000,
             DurationNanos = 10_000_000_000,
             TimeNanos = 1_700_000_000_000_000_000,
@@ -61,10 +59,10 @@ internal static class FixtureProfiles
     }
 
     /// <summary>The CPU profile compared against a base in which db.Query was heavier and json.Marshal lighter.</summary>
-    public static PprofProfile Diff()
+    public static Profile Diff()
     {
         var current = Cpu();
         var b = Cpu(new long[] { 10, 60, 10, 15, 7, 3 }, asBase: true);
-        return PprofProfile.Merge(new[] { current, b });
+        return Profile.Merge(new[] { current, b });
     }
 }

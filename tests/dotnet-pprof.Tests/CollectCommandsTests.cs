@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Cli.Collect;
 
 namespace Pprof.Cli.Tests;
@@ -93,7 +94,7 @@ public sealed class CollectCommandsTests
             thrower.Join();
             Assert.True(code == 0, err);
             Assert.Contains("wrote exceptions profile", err);
-            var p = Pprof.Profile.Profile.Parse(File.ReadAllBytes(file));
+            var p = Profile.Parse(File.ReadAllBytes(file));
             Assert.Equal("exceptions/count", p.SampleTypes[0].ToString());
             Assert.Contains(p.Samples, s => s.HasLabel("exception", "System.TimeoutException"));
         }

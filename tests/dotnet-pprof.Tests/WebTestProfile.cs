@@ -1,18 +1,16 @@
-using Pprof.Profile;
-using PprofProfile = Pprof.Profile.Profile;
-using ValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Cli.Tests;
 
 /// <summary>A small CPU profile for the web UI and picture tests.</summary>
 internal static class WebTestProfile
 {
-    public static PprofProfile Create()
+    public static Profile Create()
     {
-        var p = new PprofProfile
+        var p = new Profile
         {
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
-            PeriodType = new ValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
             Period = 10_000_000,
             DurationNanos = 5_000_000_000,
         };

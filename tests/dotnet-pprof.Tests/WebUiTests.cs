@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.IO.Compression;
 using System.Net;
 using System.Net.NetworkInformation;
@@ -123,7 +124,7 @@ public sealed class WebUiTests : IDisposable
         Assert.Equal(200, r.Status);
         Assert.Contains(r.Headers, h => h.Key == "Content-Disposition" && h.Value.Contains("profile.pb.gz"));
         Assert.Equal(new byte[] { 0x1f, 0x8b }, r.Body.Take(2).ToArray());
-        var p = Pprof.Profile.Profile.Parse(r.Body);
+        var p = Profile.Parse(r.Body);
         Assert.Single(p.Samples);
         Assert.Equal(30, p.Samples[0].Values[0]);
     }

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -9,7 +10,6 @@ using Pprof.Runtime.Goroutine;
 using Pprof.Runtime.Heap;
 using Pprof.Runtime.Internal;
 using Pprof.Runtime.MemStats;
-using PProfile = Pprof.Profile.Profile;
 
 namespace Pprof.AspNetCore.Internal;
 
@@ -162,7 +162,7 @@ internal sealed class PprofEndpoints
         }
         try
         {
-            PProfile profile;
+            Profile profile;
             try
             {
                 profile = await Profiler.CollectAsync(kind, TimeSpan.FromSeconds(seconds), context.RequestAborted);
@@ -345,7 +345,7 @@ internal sealed class PprofEndpoints
         }
     }
 
-    private static PProfile Collect(NamedProfile named, CancellationToken ct) => named.Name switch
+    private static Profile Collect(NamedProfile named, CancellationToken ct) => named.Name switch
     {
         "heap" => HeapProfiler.Collect(0, null, ct),
         "goroutine" => GoroutineProfiler.Collect(0, ct),
@@ -376,7 +376,7 @@ internal sealed class PprofEndpoints
         }
         var ct = context.RequestAborted;
         var duration = TimeSpan.FromSeconds(seconds);
-        PProfile result;
+        Profile result;
         try
         {
             var kind = KindOf(name);
@@ -407,9 +407,9 @@ internal sealed class PprofEndpoints
                 p0.Scale(-1);
                 try
                 {
-                    result = PProfile.Merge(new[] { p0, p1 });
+                    result = Profile.Merge(new[] { p0, p1 });
                 }
-                catch (Exception e) when (e is InvalidOperationException or ArgumentException or Pprof.Profile.ProfileFormatException)
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or Pprof.Profiles.ProfileFormatException)
                 {
                     await ServeError(context, StatusCodes.Status500InternalServerError, "failed to compute delta");
                     return;
@@ -442,7 +442,7 @@ internal sealed class PprofEndpoints
 
     private static long Now() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 
-    private static async Task WriteProfile(HttpContext context, PProfile profile, string filename)
+    private static async Task WriteProfile(HttpContext context, Profile profile, string filename)
     {
         var buffer = new MemoryStream();
         profile.Write(buffer);

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Pprof.Profile.Internal;
+namespace Pprof.Profiles.Internal;
 
 /// <summary>
 /// Go 1.19's sorting algorithms, reproduced step for step so that orderings with ties come out exactly as pprof's do.

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Contention and mutex text profiles: C++ "--- contentionz" and Go's "--- mutex:" / "--- contention:".</summary>
 internal static class ContentionProfileParser
@@ -18,9 +18,9 @@ internal static class ContentionProfileParser
 
         var p = new Profile
         {
-            PeriodType = new ValueType("contentions", "count"),
+            PeriodType = new ProfileValueType("contentions", "count"),
             Period = 1,
-            SampleTypes = { new ValueType("contentions", "count"), new ValueType("delay", "nanoseconds") },
+            SampleTypes = { new ProfileValueType("contentions", "count"), new ProfileValueType("delay", "nanoseconds") },
         };
         long cpuHz = 0;
         // "attribute = value" lines precede the samples.

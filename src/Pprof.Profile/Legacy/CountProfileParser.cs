@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Go count profiles in text form (<c>goroutine</c>/<c>threadcreate</c> with <c>debug=1</c>): "goroutine profile: total N".</summary>
 internal static class CountProfileParser
@@ -15,9 +15,9 @@ internal static class CountProfileParser
         string type = LegacyParser.Utf8(m[1]);
         var p = new Profile
         {
-            PeriodType = new ValueType(type, "count"),
+            PeriodType = new ProfileValueType(type, "count"),
             Period = 1,
-            SampleTypes = { new ValueType(type, "count") },
+            SampleTypes = { new ProfileValueType(type, "count") },
         };
         var cache = new LocationCache(p);
         while (s.Scan())

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>gperftools binary CPU profiles (32- or 64-bit words, either byte order), C++ and Java flavours.</summary>
 internal static class CpuProfileParser
@@ -61,8 +61,8 @@ internal static class CpuProfileParser
         var p = new Profile
         {
             Period = unchecked(period * 1000),
-            PeriodType = new ValueType("cpu", "nanoseconds"),
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
         };
         if (!ParseSamples(ref r, adjust: true, p, out _)) return null;
 

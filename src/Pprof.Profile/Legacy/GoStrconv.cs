@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Go's <c>strconv.ParseInt</c>/<c>ParseUint</c> rules (base 0 prefixes, underscores, range errors), so
 /// legacy profiles are accepted or rejected exactly as pprof does.</summary>

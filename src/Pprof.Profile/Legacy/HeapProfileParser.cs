@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Legacy heap, growth and fragmentation text profiles (gperftools heapz/growthz, Go's <c>heap?debug=1</c>).</summary>
 internal static class HeapProfileParser
@@ -11,7 +11,7 @@ internal static class HeapProfileParser
             s.ThrowIfError();
             return null;
         }
-        var p = new Profile { PeriodType = new ValueType("space", "bytes") };
+        var p = new Profile { PeriodType = new ProfileValueType("space", "bytes") };
         string sampling = "";
         bool hasAlloc = false;
         string line = s.Text;
@@ -50,15 +50,15 @@ internal static class HeapProfileParser
         if (hasAlloc)
         {
             // alloc before inuse, so that pprof's default (the last type) is inuse_space.
-            p.SampleTypes.Add(new ValueType("alloc_objects", "count"));
-            p.SampleTypes.Add(new ValueType("alloc_space", "bytes"));
-            p.SampleTypes.Add(new ValueType("inuse_objects", "count"));
-            p.SampleTypes.Add(new ValueType("inuse_space", "bytes"));
+            p.SampleTypes.Add(new ProfileValueType("alloc_objects", "count"));
+            p.SampleTypes.Add(new ProfileValueType("alloc_space", "bytes"));
+            p.SampleTypes.Add(new ProfileValueType("inuse_objects", "count"));
+            p.SampleTypes.Add(new ProfileValueType("inuse_space", "bytes"));
         }
         else
         {
-            p.SampleTypes.Add(new ValueType("objects", "count"));
-            p.SampleTypes.Add(new ValueType("space", "bytes"));
+            p.SampleTypes.Add(new ProfileValueType("objects", "count"));
+            p.SampleTypes.Add(new ProfileValueType("space", "bytes"));
         }
 
         var cache = new LocationCache(p);

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Java profiles: heapz and contentionz text, and the Java flavour of the binary CPU profile, each followed
 /// by a table that resolves addresses to methods.</summary>
@@ -15,7 +15,7 @@ internal static class JavaProfileParser
             _ => "",
         };
         if (pType.Length == 0) return null;
-        var p = new Profile { PeriodType = new ValueType("", "") };
+        var p = new Profile { PeriodType = new ProfileValueType("", "") };
         int pos = nl + 1;
         if (!ParseHeader(pType, text, ref pos, p)) return null;
         var locs = ParseSamples(pType, text, ref pos, p);
@@ -30,8 +30,8 @@ internal static class JavaProfileParser
         var p = new Profile
         {
             Period = unchecked(period * 1000),
-            PeriodType = new ValueType("cpu", "nanoseconds"),
-            SampleTypes = { new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
         };
         if (!CpuProfileParser.ParseSamples(ref r, adjust: false, p, out var locs)) return null;
         int rest = r.Nil ? data.Length : r.Pos;
@@ -72,14 +72,14 @@ internal static class JavaProfileParser
                         if (value != "java") return false;
                         break;
                     case "heap/resolution":
-                        p.SampleTypes = new List<ValueType> { new("inuse_objects", "count"), new("inuse_space", value) };
+                        p.SampleTypes = new List<ProfileValueType> { new("inuse_objects", "count"), new("inuse_space", value) };
                         break;
                     case "contention/resolution":
-                        p.SampleTypes = new List<ValueType> { new("contentions", "count"), new("delay", value) };
+                        p.SampleTypes = new List<ProfileValueType> { new("contentions", "count"), new("delay", value) };
                         break;
                     case "contention/sampling period":
                         {
-                            p.PeriodType = new ValueType("contentions", "count");
+                            p.PeriodType = new ProfileValueType("contentions", "count");
                             if (!GoStrconv.TryParseInt(value, 0, out long period, out string? err))
                                 throw new ProfileFormatException($"failed to parse attribute {line}: {err}");
                             p.Period = period;

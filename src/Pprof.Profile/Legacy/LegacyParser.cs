@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Entry point for the legacy (non-proto) profile formats pprof reads: gperftools binary CPU profiles, heap,
 /// growth and fragmentation text, Go count profiles, thread, contention and mutex text, and Java profiles.</summary>

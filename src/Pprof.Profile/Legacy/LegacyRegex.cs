@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>The regular expressions of pprof's legacy parsers, spelled with explicit ASCII classes (Go's <c>\d</c>,
 /// <c>\s</c> and <c>\w</c> are ASCII-only) and run with the non-backtracking engine, which, like Go's RE2, takes time

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Reads lines the way Go's <c>bufio.Scanner</c> with <c>ScanLines</c> does, including its quirks: a trailing
 /// <c>\r</c> is dropped, <see cref="Text"/> is empty after the end, and a line of 64 KiB or more stops the scan with

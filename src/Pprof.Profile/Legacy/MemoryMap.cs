@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>The memory-map section of legacy profiles (<c>/proc/self/maps</c> and briefer forms) and pprof's fix-ups
 /// after reading it: merging split mappings, moving the main binary first, renumbering locations, functions and

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Legacy;
+namespace Pprof.Profiles.Legacy;
 
 /// <summary>Thread profiles (threadz): one stack per thread, "same as previous thread" markers, then a memory map.</summary>
 internal static class ThreadProfileParser
@@ -26,8 +26,8 @@ internal static class ThreadProfileParser
 
         var p = new Profile
         {
-            SampleTypes = { new ValueType("thread", "count") },
-            PeriodType = new ValueType("thread", "count"),
+            SampleTypes = { new ProfileValueType("thread", "count") },
+            PeriodType = new ProfileValueType("thread", "count"),
             Period = 1,
         };
         var cache = new LocationCache(p);

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Ops;
+namespace Pprof.Profiles.Ops;
 
 /// <summary>A map from profile entity ids (location, function, mapping ids) to values, where the default value means
 /// "absent". Ids below a bound chosen from the table being indexed live in a flat array, so lookups in hot loops (one

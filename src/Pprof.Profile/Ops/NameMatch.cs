@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Pprof.Profile.Ops;
+namespace Pprof.Profiles.Ops;
 
 /// <summary>How pprof matches a regular expression against a location: a frame matches when the expression is found
 /// in its function name or its file name; the whole location also matches through its mapping's file.</summary>

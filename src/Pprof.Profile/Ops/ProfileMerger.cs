@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Pprof.Profile.Ops;
+namespace Pprof.Profiles.Ops;
 
 /// <summary>Builds the merged profile for <see cref="Profile.Merge"/>: maps every source sample, location, function and
 /// mapping to a canonical one in the destination, folding together the ones pprof considers identical.</summary>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>Gzip decompression with the checks .NET's <see cref="GZipStream"/> leaves out: a truncated stream (which
 /// GZipStream ends silently, returning short data) or trailing garbage is an error, as it is for Go's gzip reader;

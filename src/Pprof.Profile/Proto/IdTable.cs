@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>Maps ids to objects: a dense array for ids up to the number of entries (the usual 1..n numbering), a
 /// dictionary for the rest, so an input with huge ids cannot make it allocate more than the input justifies.</summary>

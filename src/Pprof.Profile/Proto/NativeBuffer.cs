@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>A byte buffer outside the garbage-collected heap, returned to the system on <see cref="IDisposable.Dispose"/>.
 /// A large decompressed profile is decoded from one of these while collections are deferred: a managed buffer would

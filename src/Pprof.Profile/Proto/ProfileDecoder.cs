@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>Decodes an uncompressed profile.proto message into a <see cref="Profile"/>, accepting and rejecting what
 /// pprof's decoder does. Two passes over the bytes: the first reads the string table and scalar fields and notes where
@@ -150,7 +150,7 @@ internal static class ProfileDecoder
         }
         p.DropFrames = Str(st, dropX);
         p.KeepFrames = Str(st, keepX);
-        p.PeriodType = periodType.Off >= 0 ? DecodeValueType(data.Slice(periodType.Off, periodType.Len), st) : new ValueType("", "");
+        p.PeriodType = periodType.Off >= 0 ? DecodeValueType(data.Slice(periodType.Off, periodType.Len), st) : new ProfileValueType("", "");
         foreach (ulong c in commentX) p.Comments.Add(Str(st, (long)c));
         p.DefaultSampleType = Str(st, defaultX);
         p.DocUrl = Str(st, docX);
@@ -228,7 +228,7 @@ internal static class ProfileDecoder
         return st[idx];
     }
 
-    private static ValueType DecodeValueType(ReadOnlySpan<byte> span, string[] st)
+    private static ProfileValueType DecodeValueType(ReadOnlySpan<byte> span, string[] st)
     {
         var r = new ProtoReader(span);
         long t = 0, u = 0;
@@ -241,7 +241,7 @@ internal static class ProfileDecoder
                 default: r.Skip(wt); break;
             }
         }
-        return new ValueType(Str(st, t), Str(st, u));
+        return new ProfileValueType(Str(st, t), Str(st, u));
     }
 
     private static Mapping DecodeMapping(ReadOnlySpan<byte> span, string[] st)

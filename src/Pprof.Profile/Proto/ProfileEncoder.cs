@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>Encodes a <see cref="Profile"/> as an uncompressed profile.proto message, laid out as pprof lays it out
 /// (string table built in the same order, the same packed/unpacked choices), so outputs match byte for byte.</summary>

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>A minimal protocol-buffer wire-format reader over a span, with the rules of pprof's own decoder: varints of
 /// at most ten bytes, field 0 and unknown fields skipped, groups rejected. Throws <see cref="ProtoException"/>.</summary>

@@ -1,4 +1,4 @@
-namespace Pprof.Profile.Proto;
+namespace Pprof.Profiles.Proto;
 
 /// <summary>A growable protocol-buffer wire-format writer.</summary>
 internal sealed class ProtoWriter

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
-using Pprof.Profile.Internal;
+using Pprof.Profiles.Internal;
 
 namespace Pprof.Report;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Pprof.Profile;
-using Pprof.Profile.Internal;
+using Pprof.Profiles;
+using Pprof.Profiles.Internal;
 
 namespace Pprof.Report;
 
@@ -28,14 +28,14 @@ public sealed class Graph
     /// <summary>Summarises <paramref name="profile"/> into a call graph, or a call tree when
     /// <see cref="GraphOptions.CallTree"/> is set. The profile is expected to be aggregated at the wanted granularity
     /// already. Nodes whose flat and cumulative values are both zero are left out.</summary>
-    public static Graph New(Profile.Profile profile, GraphOptions options)
+    public static Graph New(Profile profile, GraphOptions options)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
         return options.CallTree ? NewTree(profile, options) : NewGraph(profile, options);
     }
 
-    private static Graph NewGraph(Profile.Profile prof, GraphOptions o)
+    private static Graph NewGraph(Profile prof, GraphOptions o)
     {
         var (nodes, locations) = new NodeBuilder(prof, o).BuildIndexes();
         var acc = new GraphAccumulator(nodes, edges: !o.NodesOnly, tags: !o.NodesOnly && !o.NoTags);
@@ -44,7 +44,7 @@ public sealed class Graph
         return SelectNodesForGraph(nodes, o.DropNegative);
     }
 
-    private static Graph NewTree(Profile.Profile prof, GraphOptions o)
+    private static Graph NewTree(Profile prof, GraphOptions o)
     {
         var builder = new NodeBuilder(prof, o);
         var infos = builder.BuildInfoIds();
@@ -115,7 +115,7 @@ public sealed class Graph
     /// <summary>Creates the nodes for every location of <paramref name="profile"/> (one per line of a location,
     /// innermost first) without adding any sample values. Returns all nodes and, per location id, its nodes; an entry
     /// is null when <see cref="GraphOptions.KeptNodes"/> excludes it.</summary>
-    public static (Nodes Nodes, Dictionary<ulong, Node?[]> Locations) CreateNodes(Profile.Profile profile, GraphOptions options)
+    public static (Nodes Nodes, Dictionary<ulong, Node?[]> Locations) CreateNodes(Profile profile, GraphOptions options)
     {
         var (nodes, locations) = new NodeBuilder(profile, options).Build();
         var byId = new Dictionary<ulong, Node?[]>(profile.Locations.Count);

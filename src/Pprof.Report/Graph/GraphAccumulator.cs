@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Report;
 
@@ -57,7 +57,7 @@ internal sealed class GraphAccumulator
         _seen = new int[n];
     }
 
-    public void AddSamples(Profile.Profile prof, LocationTable<int[]> locations, GraphOptions o)
+    public void AddSamples(Profile prof, LocationTable<int[]> locations, GraphOptions o)
     {
         var valueOf = o.SampleValue;
         var divisorOf = o.SampleMeanDivisor;

@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Report;
 
@@ -70,7 +70,7 @@ internal static class InlineEdges
     /// <summary>Adds to the nodes of <paramref name="g"/> their incoming edges from the graph that
     /// <see cref="Graph.New"/> would build of <paramref name="profile"/> with <paramref name="options"/>, for the nodes
     /// that are inlined somewhere. Callers that are not nodes of <paramref name="g"/> get node objects of their own.</summary>
-    public static void Add(Profile.Profile profile, GraphOptions options, Graph g)
+    public static void Add(Profile profile, GraphOptions options, Graph g)
     {
         var (nodes, locations) = new NodeBuilder(profile, options).BuildIndexes();
         var flat = new GraphAccumulator.FlatLocations(profile.Locations, locations);

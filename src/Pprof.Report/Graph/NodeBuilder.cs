@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Report;
 
@@ -6,7 +6,7 @@ namespace Pprof.Report;
 /// (innermost first), merged across locations by <see cref="NodeInfo"/>.</summary>
 internal sealed class NodeBuilder
 {
-    private readonly Profile.Profile _profile;
+    private readonly Profile _profile;
     private readonly GraphOptions _options;
     private readonly Dictionary<NodeInfo, Node> _nodeMap = new();
     private readonly Nodes _nodes = new();
@@ -14,7 +14,7 @@ internal sealed class NodeBuilder
     private readonly List<NodeInfo> _infos = new();
     private readonly Dictionary<string, string> _cleanFiles = new(StringComparer.Ordinal);
 
-    public NodeBuilder(Profile.Profile profile, GraphOptions options)
+    public NodeBuilder(Profile profile, GraphOptions options)
     {
         _profile = profile;
         _options = options;

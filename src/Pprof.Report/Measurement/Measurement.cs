@@ -1,5 +1,5 @@
+using Pprof.Profiles;
 using Pprof.Report.Internal;
-using ValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Report;
 
@@ -141,7 +141,7 @@ public static class Measurement
 
     /// <summary>The finest of a set of compatible value types; null when there are fewer than two. Throws
     /// <see cref="InvalidOperationException"/> (<c>incompatible types: ...</c>) when two types cannot be reconciled.</summary>
-    public static ValueType? CommonValueType(IReadOnlyList<ValueType?> types)
+    public static ProfileValueType? CommonValueType(IReadOnlyList<ProfileValueType?> types)
     {
         if (types.Count <= 1) return null;
         var minType = types[0];
@@ -155,9 +155,9 @@ public static class Measurement
         return minType?.Clone();
     }
 
-    private static string GoValueType(ValueType? t) => t == null ? "<nil>" : "{" + t.Type + " " + t.Unit + "}";
+    private static string GoValueType(ProfileValueType? t) => t == null ? "<nil>" : "{" + t.Type + " " + t.Unit + "}";
 
-    private static bool CompatibleValueTypes(ValueType? v1, ValueType? v2)
+    private static bool CompatibleValueTypes(ProfileValueType? v1, ProfileValueType? v2)
     {
         if (v1 == null || v2 == null) return true;
         if (TrimS(v1.Type) != TrimS(v2.Type)) return false;
@@ -175,15 +175,15 @@ public static class Measurement
     /// period types and every sample type. Throws <see cref="InvalidOperationException"/> with pprof's message
     /// (<c>period type: ...</c>, <c>inconsistent samples type count: ...</c>, <c>sample types: ...</c>) when the
     /// profiles are incompatible.</summary>
-    public static void ScaleProfiles(IReadOnlyList<Profile.Profile> profiles)
+    public static void ScaleProfiles(IReadOnlyList<Profile> profiles)
     {
         if (profiles.Count == 0) return;
-        var periodTypes = new List<ValueType?>();
+        var periodTypes = new List<ProfileValueType?>();
         foreach (var p in profiles)
         {
             if (p.PeriodType != null) periodTypes.Add(p.PeriodType);
         }
-        ValueType? periodType;
+        ProfileValueType? periodType;
         try
         {
             periodType = CommonValueType(periodTypes);
@@ -198,10 +198,10 @@ public static class Measurement
             if (numSampleTypes != profiles[i].SampleTypes.Count)
                 throw new InvalidOperationException($"inconsistent samples type count: {numSampleTypes} != {profiles[i].SampleTypes.Count}");
         }
-        var sampleType = new ValueType?[numSampleTypes];
+        var sampleType = new ProfileValueType?[numSampleTypes];
         for (int i = 0; i < numSampleTypes; i++)
         {
-            var types = new ValueType?[profiles.Count];
+            var types = new ProfileValueType?[profiles.Count];
             for (int j = 0; j < profiles.Count; j++) types[j] = profiles[j].SampleTypes[i];
             try
             {
@@ -237,7 +237,7 @@ public static class Measurement
 
     /// <summary>Multiplies each sample value by its type's ratio, rounding like pprof's <c>ScaleN</c>, and drops
     /// samples whose scaled values all become zero. A no-op when every ratio is 1.</summary>
-    private static void ScaleSamples(Profile.Profile p, double[] ratios)
+    private static void ScaleSamples(Profile p, double[] ratios)
     {
         bool allOne = true;
         foreach (var r in ratios)
@@ -245,7 +245,7 @@ public static class Measurement
             if (r != 1) allOne = false;
         }
         if (allOne) return;
-        var kept = new List<Profile.Sample>(p.Samples.Count);
+        var kept = new List<Sample>(p.Samples.Count);
         foreach (var s in p.Samples)
         {
             bool keep = false;

@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Reports;
 
@@ -30,9 +30,9 @@ internal static class ProtoReport
         var g = rpt.NewTrimmedGraph().Graph;
         rpt.SelectOutputUnit(g);
 
-        var result = new Profile.Profile
+        var result = new Profile
         {
-            SampleTypes = { new Pprof.Profile.ValueType("cum", rpt.OutputUnit), new Pprof.Profile.ValueType("flat", rpt.OutputUnit) },
+            SampleTypes = { new ProfileValueType("cum", rpt.OutputUnit), new ProfileValueType("flat", rpt.OutputUnit) },
             TimeNanos = p.TimeNanos,
             DurationNanos = p.DurationNanos,
             PeriodType = p.PeriodType,

@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Reports;
 
@@ -10,7 +10,7 @@ internal sealed class ReportContext
 {
     private const string DiffBaseLabel = "pprof::base";
 
-    internal ReportContext(Profile.Profile profile, ReportOptions options, long total)
+    internal ReportContext(Profile profile, ReportOptions options, long total)
     {
         Profile = profile;
         Options = options;
@@ -21,7 +21,7 @@ internal sealed class ReportContext
         EdgeFraction = options.EdgeFraction;
     }
 
-    internal Profile.Profile Profile { get; }
+    internal Profile Profile { get; }
 
     internal ReportOptions Options { get; }
 
@@ -52,7 +52,7 @@ internal sealed class ReportContext
 
     /// <summary>pprof's report total: the sum of absolute sample values, restricted to the diff-base samples when
     /// the profile has any, divided by the sum of mean divisors when one is given.</summary>
-    internal static long ComputeTotal(Profile.Profile profile, Func<long[], long> value, Func<long[], long>? meanDivisor)
+    internal static long ComputeTotal(Profile profile, Func<long[], long> value, Func<long[], long>? meanDivisor)
     {
         long div = 0, total = 0, diffDiv = 0, diffTotal = 0;
         foreach (var s in profile.Samples)
@@ -236,7 +236,7 @@ internal sealed class ReportContext
     }
 
     /// <summary>Whether some location has more than one line (inlined calls), the only source of inline edges.</summary>
-    private static bool HasInlinedFrames(Profile.Profile p)
+    private static bool HasInlinedFrames(Profile p)
     {
         foreach (var l in p.Locations)
         {

@@ -1,5 +1,5 @@
 using System.Text;
-using Pprof.Profile.Internal;
+using Pprof.Profiles.Internal;
 
 namespace Pprof.Report.Reports;
 

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -53,7 +54,7 @@ internal sealed class FlameGraph
     internal long BaseFlatOf(int i) => _baseFlat[i];
 
     /// <summary>Builds the flame graph of <paramref name="profile"/>.</summary>
-    internal static FlameGraph Build(Pprof.Profile.Profile profile, FlameGraphOptions options)
+    internal static FlameGraph Build(Profile profile, FlameGraphOptions options)
     {
         var table = StackTable.Build(profile, options.SampleValue);
         var g = new FlameGraph(options) { IsDiff = table.HasBase };

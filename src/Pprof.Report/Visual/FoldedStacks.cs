@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Text;
 
 namespace Pprof.Report.Visual;
@@ -9,7 +10,7 @@ internal static class FoldedStacks
     /// <summary>Writes the folded stacks of <paramref name="profile"/>, one line per distinct stack in name order.
     /// Values are those <paramref name="value"/> extracts; in a comparison (base samples present) a line carries the
     /// difference, current minus base. Stacks whose value sums to zero are left out.</summary>
-    internal static void Write(TextWriter output, Pprof.Profile.Profile profile, Func<long[], long> value)
+    internal static void Write(TextWriter output, Profile profile, Func<long[], long> value)
     {
         var table = StackTable.Build(profile, value);
         var frames = table.Frames;

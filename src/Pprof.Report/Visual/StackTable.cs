@@ -1,4 +1,4 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Report.Visual;
 
@@ -54,7 +54,7 @@ internal sealed class StackTable
     // Runs once per report over every frame of every sample: compiled fully optimized at once rather than by on-stack
     // replacement of the loop.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static StackTable Build(Pprof.Profile.Profile profile, Func<long[], long> value)
+    internal static StackTable Build(Profile profile, Func<long[], long> value)
     {
         // Name every location of the profile up front, then renumber the names in ordinal order, so that the stacks
         // are written with final ids (siblings in a flame graph are ordered by name).

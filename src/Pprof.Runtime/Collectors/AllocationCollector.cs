@@ -1,6 +1,6 @@
+using Pprof.Profiles;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Pprof.Runtime.Internal;
-using PValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Runtime.Collectors;
 
@@ -14,8 +14,8 @@ internal sealed class AllocationCollector : EventCollector
     public const double SamplingMeanBytes = 102400;
 
     private readonly ProfileBuilder _builder = new(
-        new[] { new PValueType("alloc_objects", "count"), new PValueType("alloc_space", "bytes") },
-        "alloc_space", new PValueType("space", "bytes"), (long)SamplingMeanBytes);
+        new[] { new ProfileValueType("alloc_objects", "count"), new ProfileValueType("alloc_space", "bytes") },
+        "alloc_space", new ProfileValueType("space", "bytes"), (long)SamplingMeanBytes);
 
     public override ProfileKind Kind => ProfileKind.Allocs;
     public override long RuntimeKeywords => RuntimeKeyword.AllocationSampling;
@@ -85,7 +85,7 @@ internal sealed class AllocationCollector : EventCollector
         public override int GetHashCode() => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_stack), _type, _size);
     }
 
-    public override Pprof.Profile.Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
+    public override Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
     {
         lock (Gate) return _builder.Build(start, duration, comments);
     }

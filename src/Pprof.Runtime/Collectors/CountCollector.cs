@@ -1,6 +1,6 @@
+using Pprof.Profiles;
 using Microsoft.Diagnostics.Tracing;
 using Pprof.Runtime.Internal;
-using PValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Runtime.Collectors;
 
@@ -11,7 +11,7 @@ internal abstract class CountCollector : EventCollector
 
     protected CountCollector(string type)
     {
-        _builder = new ProfileBuilder(new[] { new PValueType(type, "count") }, "", new PValueType(type, "count"), 1);
+        _builder = new ProfileBuilder(new[] { new ProfileValueType(type, "count") }, "", new ProfileValueType(type, "count"), 1);
     }
 
     protected void Count(TraceEvent e, StackResolver resolver, SessionContext context, SampleLabels labels)
@@ -23,7 +23,7 @@ internal abstract class CountCollector : EventCollector
         lock (Gate) _builder.Add(stack, values, labels);
     }
 
-    public override Pprof.Profile.Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
+    public override Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
     {
         lock (Gate) return _builder.Build(start, duration, comments);
     }

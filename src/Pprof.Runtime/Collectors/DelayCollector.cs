@@ -1,5 +1,5 @@
+using Pprof.Profiles;
 using Pprof.Runtime.Internal;
-using PValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Runtime.Collectors;
 
@@ -14,8 +14,8 @@ internal abstract class DelayCollector : EventCollector
     protected DelayCollector()
     {
         _builder = new ProfileBuilder(
-            new[] { new PValueType("contentions", "count"), new PValueType("delay", "nanoseconds") },
-            "", new PValueType("contentions", "count"), 1);
+            new[] { new ProfileValueType("contentions", "count"), new ProfileValueType("delay", "nanoseconds") },
+            "", new ProfileValueType("contentions", "count"), 1);
     }
 
     /// <summary>Sampling rate (Go's SetMutexProfileFraction value); at least 1.</summary>
@@ -39,7 +39,7 @@ internal abstract class DelayCollector : EventCollector
         lock (Gate) _builder.Add(stack, values, labels);
     }
 
-    public override Pprof.Profile.Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
+    public override Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
     {
         lock (Gate)
         {

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Pprof.Runtime.Internal;
 
@@ -23,7 +24,7 @@ internal abstract class EventCollector
     public abstract void Attach(TraceLogEventSource source, StackResolver resolver, SessionContext context);
 
     /// <summary>Builds a profile of everything accumulated so far.</summary>
-    public abstract Pprof.Profile.Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments);
+    public abstract Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments);
 
     /// <summary>Forgets everything accumulated.</summary>
     public abstract void Reset();

@@ -1,7 +1,7 @@
+using Pprof.Profiles;
 using Microsoft.Diagnostics.Tracing.EventPipe;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Pprof.Runtime.Internal;
-using PValueType = Pprof.Profile.ValueType;
 
 namespace Pprof.Runtime.Collectors;
 
@@ -70,11 +70,11 @@ internal sealed class SampleCollector : EventCollector
         _builder = mode switch
         {
             SampleMode.Block => new ProfileBuilder(
-                new[] { new PValueType("contentions", "count"), new PValueType("delay", "nanoseconds") },
-                "", new PValueType("contentions", "count"), 1),
+                new[] { new ProfileValueType("contentions", "count"), new ProfileValueType("delay", "nanoseconds") },
+                "", new ProfileValueType("contentions", "count"), 1),
             _ => new ProfileBuilder(
-                new[] { new PValueType("samples", "count"), new PValueType(mode == SampleMode.Wall ? "wall" : "cpu", "nanoseconds") },
-                mode == SampleMode.Wall ? "wall" : "cpu", new PValueType(mode == SampleMode.Wall ? "wall" : "cpu", "nanoseconds"), 1_000_000),
+                new[] { new ProfileValueType("samples", "count"), new ProfileValueType(mode == SampleMode.Wall ? "wall" : "cpu", "nanoseconds") },
+                mode == SampleMode.Wall ? "wall" : "cpu", new ProfileValueType(mode == SampleMode.Wall ? "wall" : "cpu", "nanoseconds"), 1_000_000),
         };
     }
 
@@ -176,9 +176,9 @@ internal sealed class SampleCollector : EventCollector
         return outermost < 0 ? null : stack[outermost..];
     }
 
-    public override Pprof.Profile.Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
+    public override Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments)
     {
-        Pprof.Profile.Profile p;
+        Profile p;
         lock (Gate) p = _builder.Build(start, duration, comments);
         var context = _context;
         if (_mode == SampleMode.Cpu) WeighByThreadCpu(p, context?.ThreadCpuNanoseconds(), context?.ProcessCpuNanoseconds());
@@ -203,7 +203,7 @@ internal sealed class SampleCollector : EventCollector
     /// missed (short-lived ones) keep their managed-code samples, scaled down together so that they take no more than
     /// the process's CPU time the known threads leave over; and the whole profile never exceeds the process's CPU time
     /// over the window (/proc/PID/stat). Without schedstat, only managed-code samples count.</summary>
-    private static void WeighByThreadCpu(Pprof.Profile.Profile p, Dictionary<int, long>? cpuNs, long? processCpuNs)
+    private static void WeighByThreadCpu(Profile p, Dictionary<int, long>? cpuNs, long? processCpuNs)
     {
         var managed = new Dictionary<long, double>();
         var other = new Dictionary<long, double>();

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 namespace Pprof.Runtime.Goroutine;
 
 /// <summary>The "goroutine" entry of <see cref="Profiler.Lookup"/>: debug 0 gzipped profile.proto, 1 stacks grouped
@@ -6,11 +7,11 @@ internal sealed class GoroutineNamedProfile : NamedProfile
 {
     public GoroutineNamedProfile() : base("goroutine") { }
 
-    public override Pprof.Profile.Profile Build() => GoroutineProfiler.Collect();
+    public override Profile Build() => GoroutineProfiler.Collect();
 
     public override void WriteTo(Stream output, int debug = 0) => GoroutineProfiler.WriteTo(output, debug);
 
     /// <summary>The <c>collect goroutine</c> kind: one snapshot; the duration does not apply.</summary>
-    internal static Task<Pprof.Profile.Profile> CollectKind(int pid, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct) =>
+    internal static Task<Profile> CollectKind(int pid, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct) =>
         Task.Run(() => GoroutineProfiler.Collect(pid, ct), ct);
 }

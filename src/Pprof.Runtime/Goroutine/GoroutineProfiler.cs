@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Runtime.Goroutine;
 
-using PProfile = Pprof.Profile.Profile;
-using PValueType = Pprof.Profile.ValueType;
 
 /// <summary>The .NET counterpart of Go's goroutine profile: one goroutine/count sample for every managed thread's
 /// current stack and for every pending async operation (a state machine not yet completed), the latter stacked as its
@@ -15,7 +13,7 @@ public static class GoroutineProfiler
 {
     /// <summary>Takes a goroutine snapshot of process <paramref name="processId"/> (default: this process). The process
     /// is frozen while the runtime writes a dump (typically 0.2–0.6 s); the dump is read and deleted.</summary>
-    public static PProfile Collect(int processId = 0, CancellationToken cancellationToken = default)
+    public static Profile Collect(int processId = 0, CancellationToken cancellationToken = default)
     {
         var records = Snapshot(processId, cancellationToken);
         return Build(records, processId == 0 ? Environment.ProcessId : processId);
@@ -54,13 +52,13 @@ public static class GoroutineProfiler
     private static bool IsOwnSnapshotThread(GoroutineRecord r) =>
         r.IsThread && r.Frames.Any(f => f.Name.StartsWith("Pprof.Runtime.Goroutine.GoroutineSnapshot.", StringComparison.Ordinal));
 
-    internal static PProfile Build(List<GoroutineRecord> records, int pid)
+    internal static Profile Build(List<GoroutineRecord> records, int pid)
     {
-        var p = new PProfile
+        var p = new Profile
         {
-            SampleTypes = new List<PValueType> { new("goroutine", "count") },
+            SampleTypes = new List<ProfileValueType> { new("goroutine", "count") },
             DefaultSampleType = "goroutine",
-            PeriodType = new PValueType("goroutine", "count"),
+            PeriodType = new ProfileValueType("goroutine", "count"),
             Period = 1,
             TimeNanos = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100,
         };
@@ -114,7 +112,7 @@ public static class GoroutineProfiler
     }
 
     /// <summary>debug=1: "goroutine profile: total N", then each distinct stack with its count, largest first.</summary>
-    private static void WriteGrouped(PProfile p, Stream output)
+    private static void WriteGrouped(Profile p, Stream output)
     {
         var inv = CultureInfo.InvariantCulture;
         using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };

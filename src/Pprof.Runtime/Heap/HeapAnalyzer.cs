@@ -1,9 +1,7 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 
 namespace Pprof.Runtime.Heap;
 
-using PProfile = Pprof.Profile.Profile;
-using PValueType = Pprof.Profile.ValueType;
 
 /// <summary>Turns a <see cref="HeapGraph"/> into a heap profile. Each object is charged to its shortest retention path
 /// (breadth-first from the roots, one root kind after another: statics, handles, stacks, finalizer queue), written leaf first: the object's type,
@@ -39,7 +37,7 @@ internal sealed class HeapAnalyzer
     /// <summary>Objects reached from no reported root.</summary>
     public long Unreached { get; private set; }
 
-    public PProfile Build(IEnumerable<string> comments)
+    public Profile Build(IEnumerable<string> comments)
     {
         int n = _g.ObjectCount;
         var pathOf = BreadthFirstPaths();
@@ -77,13 +75,13 @@ internal sealed class HeapAnalyzer
             }
         }
 
-        var types = new List<PValueType> { new("inuse_objects", "count"), new("inuse_space", "bytes") };
+        var types = new List<ProfileValueType> { new("inuse_objects", "count"), new("inuse_space", "bytes") };
         if (retained != null) types.Add(new("retained_space", "bytes"));
-        var profile = new PProfile
+        var profile = new Profile
         {
             SampleTypes = types,
             DefaultSampleType = "inuse_space",
-            PeriodType = new PValueType("space", "bytes"),
+            PeriodType = new ProfileValueType("space", "bytes"),
             Period = 1,
         };
         profile.Comments.AddRange(comments);

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 namespace Pprof.Runtime.Heap;
 
 /// <summary>The "heap" entry of <see cref="Profiler.Lookup"/>: debug 0 writes gzipped profile.proto, debug 1 or more
@@ -6,11 +7,11 @@ internal sealed class HeapNamedProfile : NamedProfile
 {
     public HeapNamedProfile() : base("heap") { }
 
-    public override Pprof.Profile.Profile Build() => HeapProfiler.Collect();
+    public override Profile Build() => HeapProfiler.Collect();
 
     public override void WriteTo(Stream output, int debug = 0) => HeapProfiler.WriteTo(output, debug);
 
     /// <summary>The <c>collect heap</c> kind: one snapshot; the duration does not apply.</summary>
-    internal static Task<Pprof.Profile.Profile> CollectKind(int pid, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct) =>
+    internal static Task<Profile> CollectKind(int pid, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct) =>
         Task.Run(() => HeapProfiler.Collect(pid, null, ct), ct);
 }

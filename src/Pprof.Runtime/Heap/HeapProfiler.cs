@@ -1,10 +1,10 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
 namespace Pprof.Runtime.Heap;
 
-using PProfile = Pprof.Profile.Profile;
 
 /// <summary>Heap profiles of live objects after a full, blocking GC: inuse_objects, inuse_space (default) and
 /// retained_space by shortest retention path (root, holder types, object type), so that <c>top</c> ranks types by live
@@ -14,7 +14,7 @@ public static class HeapProfiler
 {
     /// <summary>Takes a heap snapshot of process <paramref name="processId"/> (default: this process). The process
     /// pauses for one gen-2 GC while the runtime writes the snapshot (about 1 s per 3 million objects).</summary>
-    public static PProfile Collect(int processId = 0, HeapProfileOptions? options = null, CancellationToken cancellationToken = default)
+    public static Profile Collect(int processId = 0, HeapProfileOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HeapProfileOptions();
         int pid = processId == 0 ? Environment.ProcessId : processId;
@@ -57,7 +57,7 @@ public static class HeapProfiler
 
     /// <summary>The debug=1 text form, as Go's heap profile text: header, then <c>objects: bytes [objects: bytes] @
     /// locations</c> per sample with one <c>#</c> line per frame, then the MemStats trailer when given.</summary>
-    internal static void WriteText(PProfile p, MemStats.MemStats? memStats, Stream output)
+    internal static void WriteText(Profile p, MemStats.MemStats? memStats, Stream output)
     {
         var inv = CultureInfo.InvariantCulture;
         using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Runtime.Collectors;
 
 namespace Pprof.Runtime.Internal;
@@ -63,7 +64,7 @@ internal static class BackgroundProfiling
 
     /// <summary>The kind's profile since it was first switched on (empty, with a comment saying how to switch it on,
     /// when it never was).</summary>
-    public static Pprof.Profile.Profile Snapshot(ProfileKind kind, string howToEnable)
+    public static Profile Snapshot(ProfileKind kind, string howToEnable)
     {
         EventCollector collector;
         DateTime since;

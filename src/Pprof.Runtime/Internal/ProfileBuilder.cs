@@ -1,20 +1,19 @@
-using Pprof.Profile;
-using PValueType = Pprof.Profile.ValueType;
+using Pprof.Profiles;
 
 namespace Pprof.Runtime.Internal;
 
-/// <summary>Aggregates samples (stack, labels, values) and builds a <see cref="Profile.Profile"/> with one Function per
+/// <summary>Aggregates samples (stack, labels, values) and builds a <see cref="Profile"/> with one Function per
 /// distinct frame name and file and one Location per distinct frame and line. Stacks are keyed by array identity:
 /// callers pass interned arrays (one per distinct stack), not fresh copies. Not thread-safe: callers lock.</summary>
 internal sealed class ProfileBuilder
 {
-    private readonly PValueType[] _sampleTypes;
+    private readonly ProfileValueType[] _sampleTypes;
     private readonly string _defaultSampleType;
-    private readonly PValueType _periodType;
+    private readonly ProfileValueType _periodType;
     private readonly long _period;
     private readonly Dictionary<SampleKey, double[]> _samples = new();
 
-    public ProfileBuilder(PValueType[] sampleTypes, string defaultSampleType, PValueType periodType, long period)
+    public ProfileBuilder(ProfileValueType[] sampleTypes, string defaultSampleType, ProfileValueType periodType, long period)
     {
         _sampleTypes = sampleTypes;
         _defaultSampleType = defaultSampleType;
@@ -39,9 +38,9 @@ internal sealed class ProfileBuilder
     public void Clear() => _samples.Clear();
 
     /// <summary>Builds the profile. <paramref name="start"/> and <paramref name="duration"/> fill the time fields.</summary>
-    public Profile.Profile Build(DateTime start, TimeSpan duration, IEnumerable<string> comments)
+    public Profile Build(DateTime start, TimeSpan duration, IEnumerable<string> comments)
     {
-        var p = new Profile.Profile
+        var p = new Profile
         {
             SampleTypes = _sampleTypes.Select(t => t.Clone()).ToList(),
             DefaultSampleType = _defaultSampleType,

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using Pprof.Runtime.Collectors;
 
 namespace Pprof.Runtime.Internal;
@@ -18,7 +19,7 @@ internal static class ProfileKinds
         string Description,
         ProfileKind? Kind,
         Func<EventCollector>? CreateCollector,
-        Func<int, TimeSpan, IProgress<TimeSpan>?, CancellationToken, Task<Pprof.Profile.Profile>>? Collect = null);
+        Func<int, TimeSpan, IProgress<TimeSpan>?, CancellationToken, Task<Profile>>? Collect = null);
 
     private static readonly List<Entry> s_entries = new()
     {

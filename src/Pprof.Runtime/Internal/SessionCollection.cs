@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using Pprof.Runtime.Collectors;
 
@@ -29,7 +30,7 @@ internal static class SessionCollection
         return new Reservation(pid);
     }
 
-    public static async Task<Pprof.Profile.Profile> CollectAsync(int pid, ProfileKinds.Entry entry, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    public static async Task<Profile> CollectAsync(int pid, ProfileKinds.Entry entry, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
     {
         if (entry.Collect != null) return await entry.Collect(pid, duration, progress, ct).ConfigureAwait(false);
         if (entry.CreateCollector == null) throw new InvalidOperationException($"profile kind {entry.Name} has no collector");
@@ -45,11 +46,11 @@ internal static class SessionCollection
         }
     }
 
-    public static async Task<Pprof.Profile.Profile> CollectAsync(int pid, EventCollector collector, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    public static async Task<Profile> CollectAsync(int pid, EventCollector collector, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
         => (await CollectAsync(pid, new[] { collector }, duration, progress, ct).ConfigureAwait(false))[0];
 
     /// <summary>Collects several profiles from one session (what the in-process always-on profiles cost together).</summary>
-    public static async Task<Pprof.Profile.Profile[]> CollectAsync(int pid, IReadOnlyList<EventCollector> collectors, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    public static async Task<Profile[]> CollectAsync(int pid, IReadOnlyList<EventCollector> collectors, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
     {
         bool labels = pid == Environment.ProcessId && collectors.Any(c => c.NeedsSampleProfiler);
         if (labels) LabelTracker.BeginRecording();

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Globalization;
 using System.Text;
 
@@ -7,7 +8,7 @@ namespace Pprof.Runtime.Internal;
 /// stack, one frame a line (<c>#	Function	file:line</c>), largest first.</summary>
 internal static class TextProfileWriter
 {
-    public static void Write(Pprof.Profile.Profile p, string name, Stream output)
+    public static void Write(Profile p, string name, Stream output)
     {
         var inv = CultureInfo.InvariantCulture;
         var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };

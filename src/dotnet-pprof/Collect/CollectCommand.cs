@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Diagnostics;
 using System.Globalization;
 using Pprof.Runtime;
@@ -113,7 +114,7 @@ internal static class CollectCommand
         {
             bool interactive = !Console.IsErrorRedirected;
             var progress = new ProgressLine(stderr, kind, pid, duration, interactive);
-            Pprof.Profile.Profile profile;
+            Profile profile;
             try
             {
                 profile = RuntimeProfiles.CollectAsync(pid, kind, duration, progress, cts.Token).GetAwaiter().GetResult();

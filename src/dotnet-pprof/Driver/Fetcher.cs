@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Report;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Driver;
 
@@ -23,14 +22,14 @@ internal sealed class Fetcher
 
     private sealed class Grabbed
     {
-        public PprofProfile? Profile;
+        public Profile? Profile;
         public bool Remote;
         public string? Error;
     }
 
     /// <summary>Fetches every source and base, merges them, subtracts the base, and returns the profile to report on
     /// (pprof's fetchProfiles). Throws <see cref="PprofException"/> when nothing could be fetched.</summary>
-    public PprofProfile FetchProfiles(ProfileSource s)
+    public Profile FetchProfiles(ProfileSource s)
     {
         var (p, pbase, save) = GrabSourcesAndBases(s);
         if (pbase != null)
@@ -72,7 +71,7 @@ internal sealed class Fetcher
         }
     }
 
-    private void SaveProfile(PprofProfile p)
+    private void SaveProfile(Profile p)
     {
         string? dir = TmpDir();
         if (dir == null)
@@ -122,7 +121,7 @@ internal sealed class Fetcher
         return null;
     }
 
-    private (PprofProfile P, PprofProfile? Base, bool Save) GrabSourcesAndBases(ProfileSource s)
+    private (Profile P, Profile? Base, bool Save) GrabSourcesAndBases(ProfileSource s)
     {
         var all = new List<string>(s.Sources);
         all.AddRange(s.Base);
@@ -160,9 +159,9 @@ internal sealed class Fetcher
         return (p!, pb, saveSrc || saveBase);
     }
 
-    private (PprofProfile? P, bool Save, int Count, string? LastError) Collect(List<string> addrs, Grabbed[] grabbed, int offset, string what)
+    private (Profile? P, bool Save, int Count, string? LastError) Collect(List<string> addrs, Grabbed[] grabbed, int offset, string what)
     {
-        var profiles = new List<PprofProfile>();
+        var profiles = new List<Profile>();
         bool save = false;
         string? lastError = null;
         for (int i = 0; i < addrs.Count; i++)
@@ -191,13 +190,13 @@ internal sealed class Fetcher
     }
 
     /// <summary>Scales the profiles to common units and merges them (pprof's combineProfiles).</summary>
-    internal static PprofProfile Combine(IReadOnlyList<PprofProfile> profiles)
+    internal static Profile Combine(IReadOnlyList<Profile> profiles)
     {
         try
         {
             Measurement.ScaleProfiles(profiles);
             // The fetched profiles are not used again: let the merge reuse their samples instead of copying them.
-            return PprofProfile.MergeConsuming(profiles);
+            return Profile.MergeConsuming(profiles);
         }
         catch (Exception e) when (e is InvalidOperationException or ProfileFormatException)
         {
@@ -228,7 +227,7 @@ internal sealed class Fetcher
     }
 
     /// <summary>Adds the fake mapping pprof adds to profiles without any, and applies the binary and build id overrides.</summary>
-    private static void LocateBinaries(PprofProfile p, ProfileSource s)
+    private static void LocateBinaries(Profile p, ProfileSource s)
     {
         if (p.Mappings.Count == 0)
         {
@@ -245,7 +244,7 @@ internal sealed class Fetcher
     }
 
     /// <summary>Clears mapping files that are URLs (pprof's unsourceMappings).</summary>
-    private static void UnsourceMappings(PprofProfile p)
+    private static void UnsourceMappings(Profile p)
     {
         foreach (var m in p.Mappings)
         {
@@ -265,7 +264,7 @@ internal sealed class Fetcher
         return true;
     }
 
-    private (PprofProfile Profile, bool Remote) Fetch(string source, ProfileSource s)
+    private (Profile Profile, bool Remote) Fetch(string source, ProfileSource s)
     {
         var (url, timeoutSeconds) = AdjustUrl(source, s.Seconds, s.Timeout);
         if (url != null)
@@ -277,7 +276,7 @@ internal sealed class Fetcher
         return (ReadFile(source), false);
     }
 
-    private PprofProfile ReadFile(string path)
+    private Profile ReadFile(string path)
     {
         FileStream f;
         try
@@ -304,7 +303,7 @@ internal sealed class Fetcher
         {
             try
             {
-                return PprofProfile.Parse(f, ParseOptions);
+                return Profile.Parse(f, ParseOptions);
             }
             catch (IOException e)
             {
@@ -317,7 +316,7 @@ internal sealed class Fetcher
         }
     }
 
-    private PprofProfile FetchUrl(string url, double timeoutSeconds, ProfileSource s)
+    private Profile FetchUrl(string url, double timeoutSeconds, ProfileSource s)
     {
         string requestUrl = url;
         bool insecure = false;
@@ -339,7 +338,7 @@ internal sealed class Fetcher
                 throw new PprofException(StatusCodeError(resp));
             }
             using var body = resp.Content.ReadAsStream();
-            return PprofProfile.Parse(body, ParseOptions);
+            return Profile.Parse(body, ParseOptions);
         }
         catch (TaskCanceledException)
         {

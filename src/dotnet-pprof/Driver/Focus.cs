@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Report;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Driver;
 
@@ -11,7 +10,7 @@ internal static class Focus
     private static readonly Regex TagFilterRange = new(@"([+-]?[0-9]+)([A-Za-z]+)?", RegexOptions.CultureInvariant);
 
     /// <summary>Filters <paramref name="p"/> as <paramref name="cfg"/> says, warning on stderr about filters that matched nothing.</summary>
-    public static void Apply(PprofProfile p, Dictionary<string, string> numLabelUnits, PprofConfig cfg, PprofUI ui)
+    public static void Apply(Profile p, Dictionary<string, string> numLabelUnits, PprofConfig cfg, PprofUI ui)
     {
         var focus = CompileRegexOption("focus", cfg.Focus);
         var ignore = CompileRegexOption("ignore", cfg.Ignore);

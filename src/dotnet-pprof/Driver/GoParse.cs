@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Globalization;
 using System.Text;
 
@@ -152,5 +153,5 @@ internal static class GoParse
     }
 
     /// <summary>strconv.Quote for printable text (the escaping is the profile library's, shared with its messages).</summary>
-    public static string Quote(string s) => "\"" + global::Pprof.Profile.Profile.GoQuote(s) + "\"";
+    public static string Quote(string s) => "\"" + Profile.GoQuote(s) + "\"";
 }

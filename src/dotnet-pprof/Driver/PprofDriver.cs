@@ -1,7 +1,6 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Report;
 using Pprof.Report.Reports;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Driver;
 
@@ -25,14 +24,14 @@ internal static class PprofDriver
             // One report, then exit: collections stay deferred from decoding to the end of the report (the heap is
             // mostly the profile, which lives until then). An interactive session collects as usual.
             fetcher ??= new Fetcher(ui) { ParseOptions = new ParseOptions { DeferCollections = true, KeepCollectionsDeferred = cl.Command != null } };
-            PprofProfile p;
+            Profile p;
             try
             {
                 p = fetcher.FetchProfiles(cl.Source);
             }
             finally
             {
-                if (cl.Command == null) PprofProfile.EndDeferredCollections();
+                if (cl.Command == null) Profile.EndDeferredCollections();
             }
             if (cl.Command != null)
             {
@@ -43,7 +42,7 @@ internal static class PprofDriver
                 }
                 finally
                 {
-                    PprofProfile.EndDeferredCollections();
+                    Profile.EndDeferredCollections();
                 }
                 return 0;
             }
@@ -88,7 +87,7 @@ internal static class PprofDriver
     /// standard output or <c>-output</c> (pprof's generateReport).</summary>
     /// <param name="consumeProfile">True when the caller will not use <paramref name="p"/> again, so the report may
     /// modify it in place instead of working on a copy (the one-shot command line).</param>
-    public static void GenerateReport(PprofProfile p, string[] cmd, PprofConfig cfg, PprofUI ui, bool consumeProfile = false)
+    public static void GenerateReport(Profile p, string[] cmd, PprofConfig cfg, PprofUI ui, bool consumeProfile = false)
     {
         var (c, profile, ropt) = GenerateRawReport(p, cmd, cfg, ui, consumeProfile);
         var dst = new MemoryStream();
@@ -134,7 +133,7 @@ internal static class PprofDriver
 
     /// <summary>Prepares a copy of <paramref name="p"/> and the report options for <paramref name="cmd"/>: overrides,
     /// tag roots, focus filters, aggregation (pprof's generateRawReport).</summary>
-    public static (ReportCommand Command, PprofProfile Profile, ReportOptions Options) GenerateRawReport(PprofProfile p, string[] cmd, PprofConfig cfg, PprofUI ui, bool consumeProfile = false)
+    public static (ReportCommand Command, Profile Profile, ReportOptions Options) GenerateRawReport(Profile p, string[] cmd, PprofConfig cfg, PprofUI ui, bool consumeProfile = false)
     {
         if (!consumeProfile) p = p.Copy();
         var numLabelUnits = IdentifyNumLabelUnits(p, ui);
@@ -190,7 +189,7 @@ internal static class PprofDriver
     }
 
     /// <summary>Merges locations to the configured granularity (pprof's aggregate).</summary>
-    public static void Aggregate(PprofProfile p, PprofConfig cfg)
+    public static void Aggregate(Profile p, PprofConfig cfg)
     {
         bool function = false, filename = false, linenumber = false, address = false;
         bool inlines = !cfg.NoInlines;
@@ -220,7 +219,7 @@ internal static class PprofDriver
     }
 
     /// <summary>Builds the report options from the configuration (pprof's reportOptions).</summary>
-    public static ReportOptions ReportOptionsFor(PprofProfile p, Dictionary<string, string> numLabelUnits, PprofConfig cfg)
+    public static ReportOptions ReportOptionsFor(Profile p, Dictionary<string, string> numLabelUnits, PprofConfig cfg)
     {
         if (p.SampleTypes.Count == 0) throw new PprofException("profile has no samples");
         int index = p.SampleIndexByName(cfg.SampleIndex);
@@ -269,7 +268,7 @@ internal static class PprofDriver
     }
 
     /// <summary>The unit of each numeric label, warning about keys seen with several units (pprof's identifyNumLabelUnits).</summary>
-    public static Dictionary<string, string> IdentifyNumLabelUnits(PprofProfile p, PprofUI ui)
+    public static Dictionary<string, string> IdentifyNumLabelUnits(Profile p, PprofUI ui)
     {
         var (units, ignored) = p.NumLabelUnits();
         foreach (var (k, list) in ignored.OrderBy(kv => kv.Key, StringComparer.Ordinal))

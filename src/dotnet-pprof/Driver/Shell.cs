@@ -1,6 +1,6 @@
+using Pprof.Profiles;
 using System.Text.RegularExpressions;
 using Pprof.Report;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Driver;
 
@@ -11,7 +11,7 @@ internal static class Shell
     private static readonly Regex TailDigits = new("[0-9]+$", RegexOptions.CultureInvariant);
 
     /// <summary>Runs the shell until quit or end of input; returns the exit status.</summary>
-    public static int Run(PprofProfile p, PprofConfig current, PprofUI ui)
+    public static int Run(Profile p, PprofConfig current, PprofUI ui)
     {
         current = current.Clone();
         current.Configure("compact_labels", "true");
@@ -34,7 +34,7 @@ internal static class Shell
     }
 
     /// <summary>Runs one shell line; returns false to leave the shell.</summary>
-    private static bool Execute(string input, PprofProfile p, ref PprofConfig current, Dictionary<string, string> help, List<string> sampleTypes, PprofUI ui)
+    private static bool Execute(string input, Profile p, ref PprofConfig current, Dictionary<string, string> help, List<string> sampleTypes, PprofUI ui)
     {
         int eq = input.IndexOf('=');
         string name = (eq >= 0 ? input[..eq] : input).Trim();
@@ -94,7 +94,7 @@ internal static class Shell
         return true;
     }
 
-    private static void Greetings(PprofProfile p, PprofConfig cfg, PprofUI ui)
+    private static void Greetings(Profile p, PprofConfig cfg, PprofUI ui)
     {
         var numLabelUnits = PprofDriver.IdentifyNumLabelUnits(p, ui);
         try
@@ -114,7 +114,7 @@ internal static class Shell
         ui.Print("Entering interactive mode (type \"help\" for commands, \"o\" for options)");
     }
 
-    private static Dictionary<string, string[]> ProfileShortcuts(PprofProfile p)
+    private static Dictionary<string, string[]> ProfileShortcuts(Profile p)
     {
         var s = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {

@@ -1,6 +1,5 @@
-using Pprof.Profile;
+using Pprof.Profiles;
 using Pprof.Report;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Driver;
 
@@ -8,7 +7,7 @@ namespace Pprof.Cli.Driver;
 internal static class TagRoots
 {
     /// <summary>Applies the tagroot/tagleaf options, warning when a key matched no sample.</summary>
-    public static void Generate(PprofProfile p, PprofConfig cfg, PprofUI ui)
+    public static void Generate(Profile p, PprofConfig cfg, PprofUI ui)
     {
         var rootKeys = cfg.TagRoot.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var leafKeys = cfg.TagLeaf.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -17,7 +16,7 @@ internal static class TagRoots
         if (!(cfg.TagLeaf.Length == 0 || leafm)) ui.PrintErr("TagLeaf expression matched no samples");
     }
 
-    private static (bool RootMatched, bool LeafMatched) AddLabelNodes(PprofProfile p, string[] rootKeys, string[] leafKeys, string outputUnit)
+    private static (bool RootMatched, bool LeafMatched) AddLabelNodes(Profile p, string[] rootKeys, string[] leafKeys, string outputUnit)
     {
         if (rootKeys.Length == 0 && leafKeys.Length == 0) return (false, false);
         ulong nextLocId = 1, nextFuncId = 1;

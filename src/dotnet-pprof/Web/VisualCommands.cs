@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
@@ -57,7 +58,7 @@ internal static class VisualCommands
     }
 
     /// <summary>Options for a flame graph of a processed profile, from the report options the driver built.</summary>
-    public static FlameGraphOptions FlameOptions(Pprof.Profile.Profile profile, ReportOptions ropt, double minFraction = 0.0001)
+    public static FlameGraphOptions FlameOptions(Profile profile, ReportOptions ropt, double minFraction = 0.0001)
     {
         IReadOnlyList<string> labels;
         try
@@ -79,13 +80,13 @@ internal static class VisualCommands
         };
     }
 
-    private static void WriteFlameGraph(Stream output, Pprof.Profile.Profile profile, ReportOptions ropt)
+    private static void WriteFlameGraph(Stream output, Profile profile, ReportOptions ropt)
     {
         var graph = FlameGraph.Build(profile, FlameOptions(profile, ropt));
         FlameGraphPage.Write(output, graph);
     }
 
-    private static void WriteFolded(Stream output, Pprof.Profile.Profile profile, ReportOptions ropt)
+    private static void WriteFolded(Stream output, Profile profile, ReportOptions ropt)
     {
         using var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         FoldedStacks.Write(w, profile, ropt.SampleValue);

@@ -1,7 +1,7 @@
+using Pprof.Profiles;
 using System.Net;
 using System.Net.Sockets;
 using Pprof.Cli.Driver;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Web;
 
@@ -13,7 +13,7 @@ internal static class WebServer
     private static readonly ManualResetEventSlim Stopped = new(false);
 
     /// <summary>Serves until the process is interrupted; returns the exit status.</summary>
-    public static int Serve(string hostport, PprofProfile profile, PprofConfig cfg, PprofUI ui, bool disableBrowser)
+    public static int Serve(string hostport, Profile profile, PprofConfig cfg, PprofUI ui, bool disableBrowser)
     {
         using var server = Start(hostport, profile, cfg, TitleOf(profile), WebSettings.DefaultPath(), out string url);
         ui.PrintErr("Serving web UI on " + url);
@@ -31,7 +31,7 @@ internal static class WebServer
     }
 
     /// <summary>A short name for the profile: its main binary, or its sample types.</summary>
-    public static string TitleOf(PprofProfile p)
+    public static string TitleOf(Profile p)
     {
         if (p.Mappings.Count > 0 && p.Mappings[0].File.Length > 0) return Path.GetFileName(p.Mappings[0].File);
         return string.Join(", ", p.SampleTypes.Select(t => t.Type)) + " profile";
@@ -52,7 +52,7 @@ internal static class WebServer
     }
 
     /// <summary>Starts the server without blocking; <paramref name="url"/> is the address to visit.</summary>
-    public static WebHttpServer Start(string hostport, PprofProfile profile, PprofConfig cfg, string title, string settingsPath, out string url)
+    public static WebHttpServer Start(string hostport, Profile profile, PprofConfig cfg, string title, string settingsPath, out string url)
     {
         var (host, port) = ParseHostPort(hostport);
         var addresses = Resolve(host);

@@ -1,3 +1,4 @@
+using Pprof.Profiles;
 using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -5,7 +6,6 @@ using System.Text.Json;
 using Pprof.Cli.Driver;
 using Pprof.Report;
 using Pprof.Report.Visual;
-using PprofProfile = Pprof.Profile.Profile;
 
 namespace Pprof.Cli.Web;
 
@@ -15,7 +15,7 @@ namespace Pprof.Cli.Web;
 internal sealed class WebUi
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Default };
-    private readonly PprofProfile _profile;
+    private readonly Profile _profile;
     private readonly PprofConfig _config;
     private readonly WebSettings _settings;
     private readonly bool _loopbackOnly;
@@ -33,7 +33,7 @@ internal sealed class WebUi
     /// <param name="title">Shown in the page header (the profile's source).</param>
     /// <param name="settingsPath">Where saved configurations are kept.</param>
     /// <param name="loopbackOnly">Refuse (403) requests that do not come from a loopback address.</param>
-    public WebUi(PprofProfile profile, PprofConfig config, string title, string settingsPath, bool loopbackOnly)
+    public WebUi(Profile profile, PprofConfig config, string title, string settingsPath, bool loopbackOnly)
     {
         VisualCommands.Register();
         _profile = profile;
@@ -116,7 +116,7 @@ internal sealed class WebUi
 
     /// <summary>Runs report command <paramref name="cmd"/> through the driver and returns its bytes (before any
     /// post-processing), the processed profile and the options.</summary>
-    private (byte[] Bytes, PprofProfile Profile, ReportOptions Options) Report(string[] cmd, PprofConfig cfg, Run run)
+    private (byte[] Bytes, Profile Profile, ReportOptions Options) Report(string[] cmd, PprofConfig cfg, Run run)
     {
         var (c, profile, ropt) = PprofDriver.GenerateRawReport(_profile, cmd, cfg, run.Ui);
         var ms = new MemoryStream();

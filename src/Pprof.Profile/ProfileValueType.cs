@@ -1,10 +1,10 @@
-namespace Pprof.Profile;
+namespace Pprof.Profiles;
 
 /// <summary>A sample or period type: what a value measures (<c>cpu</c>, <c>alloc_space</c>) and in what unit (<c>nanoseconds</c>, <c>bytes</c>).</summary>
-public sealed class ValueType
+public sealed class ProfileValueType
 {
     /// <summary>Creates a value type.</summary>
-    public ValueType(string type, string unit)
+    public ProfileValueType(string type, string unit)
     {
         Type = type;
         Unit = unit;
@@ -17,7 +17,7 @@ public sealed class ValueType
     public string Unit { get; set; }
 
     /// <summary>Returns a copy.</summary>
-    public ValueType Clone() => new(Type, Unit);
+    public ProfileValueType Clone() => new(Type, Unit);
 
     /// <inheritdoc />
     public override string ToString() => Type + "/" + Unit;
