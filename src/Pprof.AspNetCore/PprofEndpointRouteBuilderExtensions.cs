@@ -17,22 +17,28 @@ public static class PprofEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-        var handlers = endpoints.ServiceProvider.GetService<PprofEndpoints>()
-            ?? throw new InvalidOperationException("MapPprof needs the pprof services: call builder.Services.AddPprof() first");
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<EndpointGuard>() == null)
+            throw new InvalidOperationException("MapPprof needs the pprof services: call builder.Services.AddPprof() first");
+        var index = services.GetRequiredService<IndexPage>();
+        var streaming = services.GetRequiredService<StreamingEndpoints>();
+        var named = services.GetRequiredService<NamedProfileEndpoints>();
+        var symbol = services.GetRequiredService<SymbolEndpoint>();
+        var info = services.GetRequiredService<ProcessInfoEndpoints>();
         string prefix = "/" + pattern.Trim('/');
         if (prefix == "/") prefix = "";
         int slash = prefix.LastIndexOf('/');
         string varsPath = (slash > 0 ? prefix[..slash] : "") + "/vars";
 
         var group = endpoints.MapGroup(prefix.Length == 0 ? "/" : prefix);
-        group.MapGet("/", handlers.Index).WithDisplayName("pprof index");
-        group.MapGet("/cmdline", handlers.Cmdline).WithDisplayName("pprof cmdline");
-        group.MapGet("/profile", handlers.CpuProfile).WithDisplayName("pprof profile");
-        group.MapGet("/wall", handlers.WallProfile).WithDisplayName("pprof wall");
-        group.MapGet("/trace", handlers.Trace).WithDisplayName("pprof trace");
-        group.MapMethods("/symbol", new[] { "GET", "POST" }, handlers.Symbol).WithDisplayName("pprof symbol");
-        group.MapGet("/{name}", handlers.Named).WithDisplayName("pprof named profile");
-        var vars = endpoints.MapGet(varsPath, handlers.Vars).WithDisplayName("expvar vars");
+        group.MapGet("/", index.Index).WithDisplayName("pprof index");
+        group.MapGet("/cmdline", info.Cmdline).WithDisplayName("pprof cmdline");
+        group.MapGet("/profile", streaming.CpuProfile).WithDisplayName("pprof profile");
+        group.MapGet("/wall", streaming.WallProfile).WithDisplayName("pprof wall");
+        group.MapGet("/trace", streaming.Trace).WithDisplayName("pprof trace");
+        group.MapMethods("/symbol", new[] { "GET", "POST" }, symbol.Symbol).WithDisplayName("pprof symbol");
+        group.MapGet("/{name}", named.Named).WithDisplayName("pprof named profile");
+        var vars = endpoints.MapGet(varsPath, info.Vars).WithDisplayName("expvar vars");
         return new CompositeConventionBuilder(group, vars);
     }
 }

@@ -18,7 +18,12 @@ public static class PprofServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var builder = services.AddOptions<PprofOptions>();
         if (configure != null) builder.Configure(configure);
-        services.TryAddSingleton<PprofEndpoints>();
+        services.TryAddSingleton<EndpointGuard>();
+        services.TryAddSingleton<IndexPage>();
+        services.TryAddSingleton<StreamingEndpoints>();
+        services.TryAddSingleton<NamedProfileEndpoints>();
+        services.TryAddSingleton<SymbolEndpoint>();
+        services.TryAddSingleton<ProcessInfoEndpoints>();
         if (!services.Any(d => d.ServiceType == typeof(IStartupFilter) && d.ImplementationType == typeof(TransportPeerStartupFilter)))
         {
             // First in the list: the outermost filter, ahead of the host's own (forwarded headers among them).

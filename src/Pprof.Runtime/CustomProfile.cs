@@ -59,7 +59,7 @@ public sealed class CustomProfile : NamedProfile
     }
 
     /// <inheritdoc />
-    public override Profile Build()
+    public override Profile Build(CancellationToken cancellationToken = default)
     {
         var b = new ProfileBuilder(new[] { new ProfileValueType(Name, "count") }, "", new ProfileValueType(Name, "count"), 1);
         lock (_entries)

@@ -13,15 +13,47 @@ public abstract class NamedProfile
     /// <summary>The profile's name.</summary>
     public string Name { get; }
 
-    /// <summary>Builds the profile as it stands now.</summary>
-    public abstract Profile Build();
+    /// <summary>Builds the profile as it stands now. Snapshots that take a while (heap, goroutine) stop with
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public abstract Profile Build(CancellationToken cancellationToken = default);
 
     /// <summary>Writes the profile: <paramref name="debug"/> 0 writes gzipped profile.proto, 1 or more readable text.</summary>
-    public virtual void WriteTo(Stream output, int debug = 0)
+    public virtual void WriteTo(Stream output, int debug = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var p = Build();
+        var p = Build(cancellationToken);
         if (debug <= 0) p.Write(output);
         else TextProfileWriter.Write(p, Name, output);
     }
+
+    /// <summary>What changed over <paramref name="duration"/> (Go's <c>?seconds=N</c> delta profile): a snapshot now,
+    /// another one <paramref name="duration"/> later, and their difference, with <see cref="Profile.TimeNanos"/> at the
+    /// second snapshot and <see cref="Profile.DurationNanos"/> the time between them. A background profile
+    /// (allocs, mutex, block, threadcreate, exceptions) that is off is instead collected for
+    /// <paramref name="duration"/> by a session of its own. Throws <see cref="OperationCanceledException"/> when
+    /// cancelled and <see cref="ProfilerException"/> when a snapshot fails or the two cannot be subtracted.</summary>
+    public virtual async Task<Profile> CollectDeltaAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        long t0 = UnixNanos();
+        var before = await Task.Run(() => Build(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        long t1 = UnixNanos();
+        var after = await Task.Run(() => Build(cancellationToken), cancellationToken).ConfigureAwait(false);
+        before.Scale(-1);
+        Profile delta;
+        try
+        {
+            delta = Profile.Merge(new[] { before, after });
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or ProfileFormatException)
+        {
+            throw new ProfilerException($"failed to compute delta: {e.Message}", e);
+        }
+        delta.TimeNanos = t1;
+        delta.DurationNanos = t1 - t0;
+        return delta;
+    }
+
+    private static long UnixNanos() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 }

@@ -185,6 +185,27 @@ public static class Profiler
         BackgroundProfiling.SetMany(profiles.Changes());
     }
 
+    /// <summary>Switches on the background profiles that <paramref name="profiles"/> switches on, with at most one
+    /// restart of the background session, and leaves every other one as it is: unlike
+    /// <see cref="SetAlwaysOnProfiles"/> it never switches a profile off, so that defaults applied at start-up (as
+    /// <c>AddPprof</c> does) cannot undo what the application switched on itself. A mutex fraction given here replaces
+    /// the current one.</summary>
+    public static void EnableAlwaysOnProfiles(AlwaysOnProfiles profiles)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var on = profiles.Changes().Where(c => c.On).ToArray();
+        if (on.Length > 0) BackgroundProfiling.SetMany(on);
+    }
+
+    /// <summary>Writes a trace of this process's runtime events in the .nettrace format (what <c>dotnet-trace</c>
+    /// writes; PerfView and speedscope read it) to <paramref name="output"/> for <paramref name="duration"/>, or until
+    /// <paramref name="cancellationToken"/> is cancelled: the stream is copied as it arrives and ends with a rundown
+    /// naming every jitted method. One trace at a time: a second one throws <see cref="ProfilerException"/> "tracing is
+    /// already enabled", before anything is written. Throws <see cref="IOException"/> when writing to
+    /// <paramref name="output"/> fails (the session is still ended properly).</summary>
+    public static Task WriteTraceAsync(Stream output, TimeSpan duration, CancellationToken cancellationToken = default)
+        => NetTraceSession.WriteAsync(output, duration, null, cancellationToken);
+
     private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[]? previous, string[] keyValuePairs)
     {
         ArgumentNullException.ThrowIfNull(keyValuePairs);
@@ -223,6 +244,16 @@ public static class Profiler
             _howToEnable = howToEnable;
         }
 
-        public override Profile Build() => BackgroundProfiling.Snapshot(_kind, _howToEnable);
+        public override Profile Build(CancellationToken cancellationToken = default) => BackgroundProfiling.Snapshot(_kind, _howToEnable);
+
+        /// <summary>Switched on: the difference of two snapshots; off: a session of its own for the duration.</summary>
+        public override async Task<Profile> CollectDeltaAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+        {
+            if (BackgroundProfiling.IsEnabled(_kind)) return await base.CollectDeltaAsync(duration, cancellationToken).ConfigureAwait(false);
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+            var profile = await CollectAsync(_kind, duration, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return profile;
+        }
     }
 }

@@ -37,6 +37,6 @@ public sealed class ParsingTests
     [InlineData("0.5", 0.5)]
     public void SecondsLikeGo(string? text, double expected)
     {
-        Assert.Equal(expected, PprofEndpoints.ParseSeconds(text, 30));
+        Assert.Equal(expected, PprofResponses.ParseSeconds(text, 30));
     }
 }

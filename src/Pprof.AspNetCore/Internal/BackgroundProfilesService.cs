@@ -2,8 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pprof.Runtime;
-using Pprof.Runtime.Collectors;
-using Pprof.Runtime.Internal;
 
 namespace Pprof.AspNetCore.Internal;
 
@@ -34,14 +32,12 @@ internal sealed class BackgroundProfilesService : IHostedService
             ThreadCreateProfiling = _options.ThreadCreateProfiling,
             ExceptionProfiling = _options.ExceptionProfiling,
         };
-        // Only switch on: what the application switched on itself stays on.
-        var changes = chosen.Changes().Where(c => c.On).ToArray();
-        if (changes.Length == 0) return Task.CompletedTask;
         Started = Task.Run(() =>
         {
             try
             {
-                BackgroundProfiling.SetMany(changes);
+                // Only switch on: what the application switched on itself stays on.
+                Profiler.EnableAlwaysOnProfiles(chosen);
             }
             catch (ProfilerException e)
             {

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Pprof.Runtime;
 
 namespace Pprof.AspNetCore.Internal;
 
 /// <summary>The index page, laid out as Go's <c>/debug/pprof/</c>: a table of profiles with counts and <c>?debug=1</c>
 /// links, the full goroutine dump link, and a description of every profile.</summary>
-internal static class IndexPage
+internal sealed class IndexPage
 {
     private static readonly Dictionary<string, string> s_descriptions = new(StringComparer.Ordinal)
     {
@@ -24,6 +25,24 @@ internal static class IndexPage
         ["trace"] = "A trace of runtime events of the current program (.nettrace). You can specify the duration in the seconds GET parameter. After you get the trace file, open it in PerfView or speedscope.",
         ["wall"] = "Wall-clock profile of every thread, on and off CPU. You can specify the duration in the seconds GET parameter.",
     };
+
+    private readonly EndpointGuard _guard;
+
+    public IndexPage(EndpointGuard guard) => _guard = guard;
+
+    public Task Index(HttpContext context) => _guard.Serve(context, "index", async () =>
+    {
+        var request = context.Request;
+        if (!request.Path.HasValue || !request.Path.Value!.EndsWith('/'))
+        {
+            // Relative links need the trailing slash, as Go's mux redirects /debug/pprof to /debug/pprof/.
+            context.Response.Redirect(request.PathBase + request.Path + "/" + request.QueryString, permanent: true);
+            return;
+        }
+        string html = Render(request.PathBase + request.Path);
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(html, context.RequestAborted);
+    });
 
     /// <summary>The page; <paramref name="path"/> is the index's own path (the page's title, as in Go).</summary>
     public static string Render(string path)

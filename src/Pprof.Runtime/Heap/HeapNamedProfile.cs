@@ -7,9 +7,15 @@ internal sealed class HeapNamedProfile : NamedProfile
 {
     public HeapNamedProfile() : base("heap") { }
 
-    public override Profile Build() => HeapProfiler.Collect();
+    public override Profile Build(CancellationToken cancellationToken = default) => HeapProfiler.Collect(0, null, cancellationToken);
 
-    public override void WriteTo(Stream output, int debug = 0) => HeapProfiler.WriteTo(output, debug);
+    public override void WriteTo(Stream output, int debug = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var p = HeapProfiler.Collect(0, null, cancellationToken);
+        if (debug <= 0) p.Write(output);
+        else HeapProfiler.WriteText(p, MemStats.MemStatsReader.ReadCurrent(), output);
+    }
 
     /// <summary>The <c>collect heap</c> kind: one snapshot; the duration does not apply.</summary>
     internal static Task<Profile> CollectKind(int pid, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct) =>

@@ -4,12 +4,15 @@ using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
-namespace Pprof.Runtime.Internal;
+using Pprof.Runtime.Internal;
+
+namespace Pprof.Runtime;
 
 /// <summary>The native code ranges of this process's jitted methods, with their pprof frame names, read from the
 /// runtime's method rundown (start address and size of every method's code). Answers "which method holds this code
-/// address", as Go's <c>runtime.FuncForPC</c> does for the symbol endpoint.</summary>
-internal sealed class MethodSymbols
+/// address", as Go's <c>runtime.FuncForPC</c> does for the symbol endpoint. Methods are jitted all the time: load a
+/// new table when an address is not found and the table is older than a few seconds.</summary>
+public sealed class MethodSymbols
 {
     private readonly ulong[] _starts;
     private readonly ulong[] _ends;
@@ -30,7 +33,7 @@ internal sealed class MethodSymbols
     /// <summary>The number of code ranges.</summary>
     public int Count => _starts.Length;
 
-    /// <summary>The method whose code holds <paramref name="address"/>, or null.</summary>
+    /// <summary>The method whose code holds <paramref name="address"/> (its pprof frame name), or null.</summary>
     public string? Lookup(ulong address)
     {
         int i = Array.BinarySearch(_starts, address);
@@ -54,7 +57,7 @@ internal sealed class MethodSymbols
 
     /// <summary>Reads the table of this process: a short EventPipe session whose end rundown lists every jitted method
     /// (stopped through the bounded stop path). Throws <see cref="ProfilerException"/> when the process cannot be
-    /// traced.</summary>
+    /// traced. Takes about as long as the runtime needs to list its methods (typically well under a second).</summary>
     public static MethodSymbols Load(CancellationToken cancellationToken = default)
     {
         var client = ProcessDiscovery.Connect(Environment.ProcessId);
