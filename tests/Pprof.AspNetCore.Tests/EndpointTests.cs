@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+using Pprof.Runtime;
 using Pprof.Runtime.Internal;
 
 namespace Pprof.AspNetCore.Tests;

@@ -50,11 +50,11 @@ internal sealed class SymbolEndpoint
         string? problem = null;
         try
         {
-            while (problem == null)
+            while (true)
             {
                 var read = await input.ReadAsync(ct);
                 var buffer = read.Buffer;
-                while (true)
+                while (problem == null)
                 {
                     ReadOnlySequence<byte> word;
                     if (buffer.PositionOf((byte)'+') is SequencePosition plus)
@@ -92,8 +92,11 @@ internal sealed class SymbolEndpoint
                 }
                 if (problem != null || read.IsCompleted)
                 {
+                    // After a problem the rest of the body is read and dropped, so that the client, still sending, gets
+                    // the answer (the server's body size limit and timeouts bound this).
                     input.AdvanceTo(read.Buffer.End);
-                    break;
+                    if (read.IsCompleted) break;
+                    continue;
                 }
                 input.AdvanceTo(buffer.Start, read.Buffer.End);
             }
