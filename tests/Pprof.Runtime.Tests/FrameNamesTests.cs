@@ -4,6 +4,8 @@ namespace Pprof.Runtime.Tests;
 
 public sealed class FrameNamesTests
 {
+    private const string DictionaryOfLists = "System.Collections.Generic.Dictionary<string,System.Collections.Generic.List<int>>";
+
     [Theory]
     [InlineData("System.Threading.WaitHandle.WaitOneNoCheck(int32,bool,class System.Object,value class WaitHandleWaitSourceMap)", "System.Threading.WaitHandle.WaitOneNoCheck")]
     [InlineData("Ns.Outer+<RunAsync>d__3.MoveNext()", "Ns.Outer.RunAsync")]
@@ -26,5 +28,13 @@ public sealed class FrameNamesTests
     [InlineData("System.Collections.Generic.List`1[System.String]", "System.Collections.Generic.List<string>")]
     [InlineData("Ns.Outer+Inner", "Ns.Outer.Inner")]
     [InlineData("System.Collections.Generic.Dictionary`2[System.String,Ns.Outer+Inner][]", "System.Collections.Generic.Dictionary<string,Ns.Outer.Inner>[]")]
-    public void FormatsTypes(string raw, string expected) => Assert.Equal(expected, FrameNames.FormatType(raw));
+    // One spelling whatever the source: event and reflection names, assembly-qualified arguments, ClrMD's names.
+    [InlineData("System.String", "string")]
+    [InlineData("System.Object[][]", "object[][]")]
+    [InlineData("System.Collections.Generic.Dictionary`2[System.String,System.Collections.Generic.List`1[System.Int32]]", DictionaryOfLists)]
+    [InlineData("System.Collections.Generic.Dictionary`2[[System.String, System.Private.CoreLib, Version=10.0.0.0, Culture=neutral, PublicKeyToken=7cec85d7bea7798e],[System.Collections.Generic.List`1[[System.Int32, System.Private.CoreLib]], System.Private.CoreLib]]", DictionaryOfLists)]
+    [InlineData("System.Collections.Generic.Dictionary<System.String, System.Collections.Generic.List<System.Int32>>", DictionaryOfLists)]
+    [InlineData("System.Collections.Generic.Dictionary+Entry<System.String, System.Int32>[]", "System.Collections.Generic.Dictionary.Entry<string,int>[]")]
+    [InlineData("", "[unknown type]")]
+    public void FormatsTypes(string raw, string expected) => Assert.Equal(expected, TypeNames.Format(raw));
 }

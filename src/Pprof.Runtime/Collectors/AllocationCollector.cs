@@ -46,7 +46,7 @@ internal sealed class AllocationCollector : EventCollector
                 if (!typeNames.TryGetValue(e.TypeID, out string? type))
                 {
                     string raw = e.TypeName;
-                    type = string.IsNullOrEmpty(raw) ? "[unknown type]" : FrameNames.FormatType(raw);
+                    type = TypeNames.Format(raw);
                     // Type ids are method-table addresses: an unnamed id may get its name later.
                     if (!string.IsNullOrEmpty(raw)) typeNames.Add(e.TypeID, type);
                 }

@@ -16,7 +16,7 @@ internal sealed class ExceptionCollector : CountCollector
     {
         source.Clr.ExceptionStart += e =>
         {
-            string type = string.IsNullOrEmpty(e.ExceptionType) ? "[unknown]" : FrameNames.FormatType(e.ExceptionType);
+            string type = string.IsNullOrEmpty(e.ExceptionType) ? "[unknown]" : TypeNames.Format(e.ExceptionType);
             Count(e, resolver, context, new SampleLabels(new[] { new KeyValuePair<string, string>("exception", type) }));
         };
     }

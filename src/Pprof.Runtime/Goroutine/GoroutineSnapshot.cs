@@ -209,7 +209,7 @@ internal static class GoroutineSnapshot
                 if (field.IsObjectReference)
                 {
                     var o = sm.ReadObject(field);
-                    if (!o.IsNull && o.Type?.Name != null) return "await " + Heap.TypeNaming.Format(o.Type.Name);
+                    if (!o.IsNull && o.Type?.Name != null) return "await " + TypeNames.Format(o.Type.Name);
                     continue;
                 }
                 var awaiter = sm.ReadStruct(field);
@@ -221,7 +221,7 @@ internal static class GoroutineSnapshot
                     if (task.IsNull || task.Type?.Name == null) continue;
                     string t = task.Type.Name;
                     if (t.Contains("DelayPromise", StringComparison.Ordinal)) return "sleep (Task.Delay)";
-                    return "await " + Heap.TypeNaming.Format(t);
+                    return "await " + TypeNames.Format(t);
                 }
             }
         }

@@ -91,7 +91,7 @@ internal sealed class HeapGraph
         }
         else
         {
-            TypeNames[existing] = TypeNaming.Format(name);
+            TypeNames[existing] = Internal.TypeNames.Format(name);
             // Nested types come with their simple name only ("Entry<string,object>"): complete them from metadata.
             int lt = name.IndexOf('<') is int l and > 0 ? l : name.IndexOf('[') is int b and > 0 ? b : name.Length;
             if (token != 0 && name.AsSpan(0, lt).IndexOf('.') < 0) _simpleNames.Add((existing, token, name[..lt], name[lt..]));
@@ -108,7 +108,7 @@ internal sealed class HeapGraph
     {
         foreach (var (index, token, simple, rest) in _simpleNames)
         {
-            if (fullNames.TryGetValue((token, simple), out string? full)) TypeNames[index] = TypeNaming.Format(full + rest);
+            if (fullNames.TryGetValue((token, simple), out string? full)) TypeNames[index] = Internal.TypeNames.Format(full + rest);
         }
         _simpleNames.Clear();
     }

@@ -113,9 +113,9 @@ internal static class StaticFieldOwners
                 {
                     var fd = md.GetFieldDefinition(fh);
                     if ((fd.Attributes & FieldAttributes.Static) == 0 || (fd.Attributes & FieldAttributes.Literal) != 0) continue;
-                    owner ??= TypeNaming.Format(NameProvider.FullName(md, th));
+                    owner ??= Internal.TypeNames.Format(NameProvider.FullName(md, th));
                     string fieldType;
-                    try { fieldType = TypeNaming.Format(fd.DecodeSignature(provider, null)); }
+                    try { fieldType = Internal.TypeNames.Format(fd.DecodeSignature(provider, null)); }
                     catch (BadImageFormatException) { fieldType = ""; }
                     string name = md.GetString(fd.Name);
                     if (!map.TryGetValue(name, out var list)) map[name] = list = new List<(string, string)>();

@@ -1,10 +1,9 @@
-using System.Text;
-
 namespace Pprof.Runtime.Internal;
 
 /// <summary>Turns the runtime's method names (<c>Ns.Outer+&lt;Run&gt;d__3.MoveNext(int32,class System.Object)</c>) into
 /// pprof frame names (<c>Ns.Outer.Run</c>): no signature, nested types joined with '.', generic arguments in angle
-/// brackets, async state machines and lambdas named after the method that declares them.</summary>
+/// brackets (spelled as <see cref="TypeNames"/> spells types), async state machines and lambdas named after the
+/// method that declares them.</summary>
 internal static class FrameNames
 {
     /// <summary>Formats a full runtime method name.</summary>
@@ -16,7 +15,7 @@ internal static class FrameNames
             s = s[(close + 1)..]; // optimization tier prefix such as [OptimizedTier1]
         int paren = IndexOfTopLevel(s, '(');
         if (paren >= 0) s = s[..paren];
-        s = FormatGenerics(s);
+        s = TypeNames.Format(s, keepOuterNesting: true);
 
         // Split into the declaring type and the method at the last top-level '.' (".ctor" keeps its dot).
         int split = LastTopLevelDot(s);
@@ -100,98 +99,6 @@ internal static class FrameNames
             }
         }
         return false;
-    }
-
-    /// <summary>Rewrites <c>List`1[System.Int32]</c> to <c>List&lt;int&gt;</c>, recursively.</summary>
-    internal static string FormatGenerics(string s)
-    {
-        if (s.IndexOf('`') < 0 && s.IndexOf('[') < 0) return s;
-        var sb = new StringBuilder(s.Length);
-        int i = 0;
-        while (i < s.Length)
-        {
-            char c = s[i];
-            if (c == '`')
-            {
-                int j = i + 1;
-                while (j < s.Length && char.IsAsciiDigit(s[j])) j++;
-                i = j;
-                continue;
-            }
-            if (c == '[')
-            {
-                int end = MatchingBracket(s, i);
-                if (end < 0) { sb.Append(s, i, s.Length - i); break; }
-                string inner = s[(i + 1)..end];
-                if (inner.Length == 0 || inner.All(ch => ch == ',')) { sb.Append('[').Append(inner).Append(']'); i = end + 1; continue; }
-                sb.Append('<');
-                var args = SplitTopLevel(inner);
-                for (int k = 0; k < args.Count; k++)
-                {
-                    if (k > 0) sb.Append(',');
-                    sb.Append(FormatType(args[k].Trim()));
-                }
-                sb.Append('>');
-                i = end + 1;
-                continue;
-            }
-            sb.Append(c);
-            i++;
-        }
-        return sb.ToString();
-    }
-
-    /// <summary>Formats a type name: generic arguments in angle brackets, nested types joined with '.', C# keywords for
-    /// the primitive types (<c>System.Byte[]</c> → <c>byte[]</c>).</summary>
-    public static string FormatType(string typeName)
-    {
-        string t = FormatGenerics(typeName).Replace('+', '.');
-        int suffix = t.Length;
-        while (suffix > 0 && t[suffix - 1] == ']')
-        {
-            int open = t.LastIndexOf('[', suffix - 1);
-            if (open < 0 || t.AsSpan(open + 1, suffix - open - 2).ContainsAnyExcept(',')) break;
-            suffix = open;
-        }
-        return TypeAlias(t[..suffix]) + t[suffix..];
-    }
-
-    private static string TypeAlias(string t) => t switch
-    {
-        "System.Int32" => "int", "System.Int64" => "long", "System.String" => "string", "System.Object" => "object",
-        "System.Boolean" => "bool", "System.Byte" => "byte", "System.Double" => "double", "System.Single" => "float",
-        "System.Char" => "char", "System.UInt32" => "uint", "System.UInt64" => "ulong", "System.Int16" => "short",
-        "System.__Canon" => "__Canon",
-        _ => t,
-    };
-
-    private static int MatchingBracket(string s, int open)
-    {
-        int depth = 0;
-        for (int i = open; i < s.Length; i++)
-        {
-            if (s[i] == '[') depth++;
-            else if (s[i] == ']' && --depth == 0) return i;
-        }
-        return -1;
-    }
-
-    private static List<string> SplitTopLevel(string s)
-    {
-        var list = new List<string>();
-        int depth = 0, start = 0;
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (s[i] == '[' || s[i] == '<') depth++;
-            else if (s[i] == ']' || s[i] == '>') depth--;
-            else if (s[i] == ',' && depth == 0)
-            {
-                list.Add(s[start..i]);
-                start = i + 1;
-            }
-        }
-        list.Add(s[start..]);
-        return list;
     }
 
     private static List<string> SplitNested(string type)
