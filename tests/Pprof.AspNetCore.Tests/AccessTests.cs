@@ -145,7 +145,8 @@ public sealed class AccessTests
         for (int attempt = 0; attempt < 5; attempt++)
         {
             var first = app.Client.GetAsync("/debug/pprof/wall?seconds=2");
-            await Task.Delay(500);
+            var guard = app.App.Services.GetRequiredService<Internal.EndpointGuard>();
+            await Http.Eventually(() => guard.InUse("wall") == 1 || first.IsCompleted);
             using var second = await app.Client.GetAsync("/debug/pprof/wall?seconds=0.1");
             using var r = await first;
             if (second.StatusCode != HttpStatusCode.TooManyRequests) continue;

@@ -52,7 +52,7 @@ public sealed class ClientTests : IClassFixture<AppFixture>
         string? go = FindOnPath("go");
         Assert.True(go != null, "go is not on PATH: install Go (1.19 is the reference) to run the go tool pprof test");
         var first = _app.Client.GetAsync("/debug/pprof/profile?seconds=6");
-        await Task.Delay(1000);
+        Assert.True(await Http.Eventually(Http.CpuProfileRuns), "the first CPU profile did not start");
         var (rc, _, stderr) = await Run(go!, "tool", "pprof", "-top", "-seconds", "1", new Uri(_app.BaseAddress, "/debug/pprof/profile").ToString());
         (await first).Dispose();
         Assert.NotEqual(0, rc);

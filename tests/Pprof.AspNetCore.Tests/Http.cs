@@ -1,5 +1,6 @@
 using Pprof.Profiles;
 using System.Net;
+using Pprof.Runtime.Internal;
 
 namespace Pprof.AspNetCore.Tests;
 
@@ -37,6 +38,32 @@ internal static class Http
         var p = Profile.Parse(bytes);
         p.CheckValid();
         return p;
+    }
+
+    /// <summary>Polls (at most 30 s) until <paramref name="condition"/> holds; false when it never did.</summary>
+    public static async Task<bool> Eventually(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30)) return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
+    /// <summary>Whether a CPU profile of this process is running (its reservation is taken).</summary>
+    public static bool CpuProfileRuns()
+    {
+        try
+        {
+            SessionCollection.ReserveCpu(Environment.ProcessId).Dispose();
+            return false;
+        }
+        catch (Pprof.Runtime.ProfilerException)
+        {
+            return true;
+        }
     }
 
     public static bool HasFunction(Profile p, string nameContains) =>

@@ -17,8 +17,13 @@ public sealed class FaultTests
         var p = Process.Start(psi)!;
         var line = p.StandardOutput.ReadLine();
         Assert.StartsWith("ready", line);
-        // The diagnostic socket is created at runtime start, before Main; give the runtime a moment anyway.
-        Thread.Sleep(200);
+        // The diagnostic socket is created at runtime start, before Main: it should be there; wait for it if not
+        // (unless diagnostics are switched off).
+        if (env?.GetValueOrDefault("DOTNET_EnableDiagnostics") != "0")
+        {
+            var waited = Stopwatch.StartNew();
+            while (Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{p.Id}-*-socket").Length == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        }
         return p;
     }
 

@@ -33,7 +33,10 @@ public sealed class GoroutineTests
             blocked = new Thread(() => HoldLockAndWait(gate, entered)) { Name = "blocked-on-lock", IsBackground = true };
             blocked.Start();
             entered.Wait();
-            Thread.Sleep(200); // let it reach Monitor.Enter
+            // Until it blocks in Monitor.Enter (after spinning): the runtime then marks it WaitSleepJoin.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((blocked.ThreadState & ThreadState.WaitSleepJoin) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(10);
+            Assert.True((blocked.ThreadState & ThreadState.WaitSleepJoin) != 0, $"the thread did not block on the lock: {blocked.ThreadState}");
             records = GoroutineProfiler.Snapshot(0, CancellationToken.None);
         }
         Assert.True(blocked.Join(10_000));

@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Reflection.Emit;
+using Microsoft.Diagnostics.Tracing.Etlx;
+using Pprof.Runtime.Collectors;
+using Pprof.Runtime.Internal;
 using Pprof.Profiles;
 
 namespace Pprof.Runtime.Tests;
@@ -7,26 +11,35 @@ namespace Pprof.Runtime.Tests;
 internal static class ProfileAssert
 {
     /// <summary>Collects <paramref name="kind"/> from this process while <paramref name="workload"/> runs on its own
-    /// thread (started once the session is up), then stops shortly after it ends. The profile is written, read back by
-    /// our parser (which validates it) and, when Go is installed, checked with go tool pprof -top.</summary>
+    /// thread (started once the session is up), then stops once the session has processed every event of the workload.
+    /// Events reach the collector late (the live trace log sorts them by time, and a busy 2-core CI machine adds more
+    /// lag), so after the workload a marker method is jitted, again every 250 ms, until the session has seen one (at most
+    /// 60 s): its load event comes after all of the workload's events. The profile is written, read back by our parser
+    /// (which validates it) and, when Go is installed, checked with go tool pprof -top.</summary>
     public static async Task<(Profile Profile, T Result)> CollectDuring<T>(string kind, Func<T> workload, string? threadName = null)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress(_ => started.TrySetResult());
-        var collect = RuntimeProfiles.CollectAsync(Environment.ProcessId, kind, TimeSpan.FromSeconds(60), progress, cts.Token);
+        var entry = ProfileKinds.Find(kind) ?? throw new ArgumentException($"unknown kind {kind}", nameof(kind));
+        var probe = new MarkerProbe();
+        var collect = SessionCollection.CollectAsync(Environment.ProcessId, new[] { entry.CreateCollector!(), probe }, TimeSpan.FromSeconds(120), progress, cts.Token);
         await Task.WhenAny(started.Task, collect);
         if (collect.IsCompleted) await collect; // surfaces the error
         T result = default!;
         var thread = new Thread(() => result = workload()) { Name = threadName ?? "workload" };
         thread.Start();
         await Task.Run(() => thread.Join());
-        // Events reach the collector late (the live trace log sorts them by time, and a busy 2-core CI machine adds
-        // more lag): give the tail of the workload time to arrive before stopping.
-        await Task.Delay(2000);
+        var deadline = Stopwatch.StartNew();
+        for (int n = 0; !probe.Seen.Task.IsCompleted && deadline.Elapsed < TimeSpan.FromSeconds(60); n++)
+        {
+            probe.Emit(n);
+            await Task.WhenAny(probe.Seen.Task, Task.Delay(250));
+        }
+        Assert.True(probe.Seen.Task.IsCompleted, "the session did not process a marker event within 60 s of the workload's end");
         cts.Cancel();
-        var profile = await collect;
-        return (RoundTrip(profile), result);
+        var profiles = await collect;
+        return (RoundTrip(profiles[0]), result);
     }
 
     public static Profile RoundTrip(Profile p)
@@ -86,6 +99,43 @@ internal static class ProfileAssert
     }
 
     public static string? Label(Sample s, string key) => s.Labels != null && s.Labels.TryGetValue(key, out var v) ? v[0] : null;
+
+    /// <summary>Sees the marker methods jitted by <see cref="Emit"/> in a session's method-load events (the session
+    /// always enables them to name frames).</summary>
+    private sealed class MarkerProbe : EventCollector
+    {
+        private readonly string _prefix = "pprof_test_marker_" + Guid.NewGuid().ToString("N");
+
+        public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ProfileKind Kind => ProfileKind.Cpu;
+
+        public override long RuntimeKeywords => RuntimeKeyword.MethodNames;
+
+        public override void Attach(TraceLogEventSource source, StackResolver resolver, SessionContext context)
+        {
+            source.Clr.MethodLoadVerbose += e =>
+            {
+                if (e.MethodName.StartsWith(_prefix, StringComparison.Ordinal)) Seen.TrySetResult();
+            };
+        }
+
+        /// <summary>Jits and runs a new method named after this probe.</summary>
+        public void Emit(int n)
+        {
+            var method = new DynamicMethod(_prefix + "_" + n, typeof(int), Type.EmptyTypes);
+            var il = method.GetILGenerator();
+            il.Emit(OpCodes.Ldc_I4, n);
+            il.Emit(OpCodes.Ret);
+            Assert.Equal(n, method.CreateDelegate<Func<int>>()());
+        }
+
+        public override Profile Snapshot(DateTime start, TimeSpan duration, IEnumerable<string> comments) => new();
+
+        public override void Reset()
+        {
+        }
+    }
 
     /// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the pool).</summary>
     private sealed class SyncProgress : IProgress<TimeSpan>

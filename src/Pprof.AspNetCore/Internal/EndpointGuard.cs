@@ -57,6 +57,10 @@ internal sealed class EndpointGuard
         }
     }
 
+    /// <summary>Requests being served under <paramref name="limitKey"/> (for tests).</summary>
+    internal int InUse(string limitKey) =>
+        _limits.TryGetValue(limitKey, out var gate) ? (limitKey == "heap" ? 1 : Math.Max(1, Options.ConcurrencyLimit)) - gate.CurrentCount : 0;
+
     /// <summary>400 when <paramref name="seconds"/> is beyond <see cref="PprofOptions.MaxDuration"/>.</summary>
     public async Task<bool> ExceedsMaxDuration(HttpContext context, double seconds)
     {
