@@ -124,6 +124,32 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public void EnableAlwaysOnProfilesNeverSwitchesOff()
+    {
+        try
+        {
+            // What the application switched on itself...
+            Profiler.SetThreadCreateProfiling(true);
+            int restarts = BackgroundProfiling.Restarts;
+            // ...stays on when start-up defaults switch others on (one restart)...
+            Profiler.EnableAlwaysOnProfiles(new AlwaysOnProfiles { ExceptionProfiling = true });
+            Assert.Equal(restarts + 1, BackgroundProfiling.Restarts);
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.ThreadCreate));
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.Exceptions));
+            // ...and when they switch nothing on (no restart).
+            Profiler.EnableAlwaysOnProfiles(AlwaysOnProfiles.None);
+            Assert.Equal(restarts + 1, BackgroundProfiling.Restarts);
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.ThreadCreate));
+            Assert.True(BackgroundProfiling.IsEnabled(ProfileKind.Exceptions));
+            Assert.Throws<ArgumentNullException>(() => Profiler.EnableAlwaysOnProfiles(null!));
+        }
+        finally
+        {
+            Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.None);
+        }
+    }
+
+    [Fact]
     public async Task AlwaysOnProfilesSetEveryKindWithOneRestart()
     {
         int restarts = BackgroundProfiling.Restarts;
