@@ -29,6 +29,9 @@ public sealed class RuntimeConnection : IAsyncDisposable
         _connecting = DiagnosticsClientConnector.FromDiagnosticPort(portPath + ",listen", stop.Token);
     }
 
+    /// <summary>The socket path the runtime connects to.</summary>
+    public string DiagnosticPort => _portPath;
+
     /// <summary>The command started by <see cref="Launch"/>; null for <see cref="Listen"/>.</summary>
     public Process? Command { get; }
 

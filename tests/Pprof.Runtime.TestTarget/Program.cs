@@ -1,9 +1,12 @@
 using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
-// Usage: Pprof.Runtime.TestTarget [seconds] [workload...]   workloads: cpu alloc mutex block threads exceptions idle
+// Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions idle
+// exit=N: the process's exit status once the workloads end.
 double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60;
-var kinds = args.Length > 1 ? args[1..] : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
+int exitCode = args.Skip(1).Where(a => a.StartsWith("exit=", StringComparison.Ordinal)).Select(a => int.Parse(a[5..], System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault();
+var named = args.Skip(1).Where(a => !a.StartsWith("exit=", StringComparison.Ordinal)).ToArray();
+var kinds = named.Length > 0 ? named : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
 var end = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"ready {Environment.ProcessId}");
 Console.Out.Flush();
@@ -30,3 +33,4 @@ foreach (var kind in kinds)
     workers.Add(t);
 }
 foreach (var t in workers) t.Join();
+return exitCode;

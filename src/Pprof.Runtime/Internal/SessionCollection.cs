@@ -95,6 +95,8 @@ internal static class SessionCollection
         {
             var start = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
+            // Read now: a launched process may have exited by the end.
+            string process = ProcessDiscovery.ProcessName(pid);
             var session = await Task.Run(() => EventSession.Start(pid, collectors, connection?.Client), CancellationToken.None).ConfigureAwait(false);
             connection?.Resume();
             TimeSpan? planned = duration == Timeout.InfiniteTimeSpan ? null : duration;
@@ -125,7 +127,6 @@ internal static class SessionCollection
                 elapsed = clock.Elapsed;
                 notes.InsertRange(0, await Task.Run(() => session.Stop(StopTimeoutFor(pid)), CancellationToken.None).ConfigureAwait(false));
             }
-            string process = ProcessDiscovery.ProcessName(pid);
             return collectors.Select(c =>
             {
                 string from = connection == null ? "" : ", from its start";

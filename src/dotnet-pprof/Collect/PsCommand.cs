@@ -1,29 +1,28 @@
+using System.CommandLine;
+using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
-using Pprof.Runtime.Internal;
+using Pprof.Runtime;
 
 namespace Pprof.Cli.Collect;
 
 /// <summary><c>dotnet-pprof ps</c>: lists the .NET processes that can be profiled (pid, name, runtime version,
-/// command line), found by their diagnostic sockets.</summary>
+/// command line), found by their diagnostic sockets; dotnet-pprof itself is not listed.</summary>
 internal static class PsCommand
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create(VerbContext context)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help" or "-help")
-        {
-            stdout.WriteLine("usage: dotnet-pprof ps\n\nLists running .NET processes: pid, name, runtime version and command line.");
-            return 0;
-        }
-        if (args.Length > 0)
-        {
-            stderr.WriteLine($"dotnet-pprof ps: unexpected argument {args[0]}");
-            return 2;
-        }
+        var ps = new Command("ps", "Lists the .NET processes that can be profiled: pid, name, runtime version and command line.");
+        ps.SetAction(_ => Run(context.Out, context.Err));
+        return ps;
+    }
+
+    private static int Run(TextWriter stdout, TextWriter stderr)
+    {
         var rows = new List<string[]>();
         foreach (int pid in ProcessDiscovery.ProcessIds())
         {
-            string version = RuntimeVersion(pid);
-            rows.Add(new[] { pid.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), version, ProcessDiscovery.CommandLine(pid) });
+            if (pid == Environment.ProcessId) continue;
+            rows.Add(new[] { pid.ToString(CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), RuntimeVersion(pid), ProcessDiscovery.CommandLine(pid) });
         }
         if (rows.Count == 0)
         {
