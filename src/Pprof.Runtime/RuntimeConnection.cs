@@ -130,7 +130,7 @@ public sealed class RuntimeConnection : IAsyncDisposable
     }
 
     /// <summary>Whether the connected process has exited.</summary>
-    internal bool HasExited => ProcessId > 0 ? !ProcessDiscovery.IsAlive(ProcessId) : Command?.HasExited ?? false;
+    internal bool HasExited => Command != null && (ProcessId == Command.Id || ProcessId == 0) ? Command.HasExited : !ProcessDiscovery.IsAlive(ProcessId);
 
     /// <summary>The process whose environment names our port: the command itself or, for a script, the .NET
     /// descendant that connected (the newest one when several did).</summary>

@@ -2,10 +2,11 @@ using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
 // Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions idle
-// exit=N: the process's exit status once the workloads end.
+// exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
+if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
 double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60;
 int exitCode = args.Skip(1).Where(a => a.StartsWith("exit=", StringComparison.Ordinal)).Select(a => int.Parse(a[5..], System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault();
-var named = args.Skip(1).Where(a => !a.StartsWith("exit=", StringComparison.Ordinal)).ToArray();
+var named = args.Skip(1).Where(a => !a.StartsWith("exit=", StringComparison.Ordinal) && a != "startspin").ToArray();
 var kinds = named.Length > 0 ? named : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
 var end = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"ready {Environment.ProcessId}");
