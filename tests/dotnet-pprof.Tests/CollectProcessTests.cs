@@ -83,6 +83,25 @@ public sealed class CollectProcessTests
     }
 
     [Fact]
+    public void ProcessesStartedByTheLaunchedCommandRunNormally()
+    {
+        // The child inherits the parent's environment: were DOTNET_DiagnosticPorts not cleared, it would wait forever
+        // for a port nobody serves (and the run would time out).
+        string file = TempFile("launch-child");
+        try
+        {
+            var r = CliRunner.Run(new[] { "collect", "cpu", "-o", file, "--", CliRunner.DotnetHost, TargetDll, "0.2", "idle", "spawnchild" });
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            Assert.Contains("child exited 7", r.StdoutText);
+            Assert.True(File.Exists(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void LaunchModeTakesASnapshotAfterTheDuration()
     {
         string file = TempFile("launch-goroutine"), late = TempFile("launch-late");
