@@ -132,6 +132,19 @@ public sealed class CollectCommandsTests
         Assert.False(cts.IsCancellationRequested);
     }
 
+    [Theory]
+    [InlineData(536870912L, "536870912")]
+    [InlineData(null, "max")]
+    public void MemStatsJsonKeepsTheCgroupLimitTheTextShows(long? limit, string text)
+    {
+        var m = new Pprof.Runtime.MemStats.MemStats { CgroupVersion = "v2", CgroupLimit = limit, CgroupUsage = 1000 };
+        Assert.Contains("# CgroupLimit = " + text + "\n", Pprof.Runtime.MemStats.MemStatsFormat.Trailer(m));
+        using var json = System.Text.Json.JsonDocument.Parse(Pprof.Runtime.MemStats.MemStatsFormat.Json(m));
+        var value = json.RootElement.GetProperty("memstats").GetProperty("CgroupLimit");
+        if (limit is long l) Assert.Equal(l, value.GetInt64());
+        else Assert.Equal(System.Text.Json.JsonValueKind.Null, value.ValueKind);
+    }
+
     [Fact]
     public void SummaryNamesWhatIsCounted()
     {
