@@ -136,7 +136,7 @@ public sealed class RuntimeConnection : IAsyncDisposable
     /// descendant that connected (the newest one when several did).</summary>
     private int FindConnectedProcess()
     {
-        string needle = PortsVariable + "=" + _portPath + ",";
+        string needle = PortsVariable + "=" + _portPath;
         if (Command != null && EnvironmentContains(Command.Id, needle)) return Command.Id;
         int found = 0;
         try
@@ -156,7 +156,9 @@ public sealed class RuntimeConnection : IAsyncDisposable
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/environ").Contains(needle, StringComparison.Ordinal);
+            // Entries are NUL-separated; the path may be followed by options (",connect,suspend") or end the entry.
+            string environ = File.ReadAllText($"/proc/{pid}/environ");
+            return environ.Contains(needle + ",", StringComparison.Ordinal) || environ.Contains(needle + "\0", StringComparison.Ordinal) || environ.EndsWith(needle, StringComparison.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -128,6 +128,37 @@ public sealed class CollectProcessTests
     }
 
     [Fact]
+    public async Task DiagnosticPortProfilesAProcessThatConnects()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "pprof-port-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string port = Path.Combine(dir, "my.sock"), file = Path.Combine(dir, "cpu.pb.gz");
+        Process? target = null;
+        try
+        {
+            CliRunner.Result? result = null;
+            var cli = Task.Run(() => result = CliRunner.Run(new[] { "collect", "cpu", "--diagnostic-port", port, "-o", file }));
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!File.Exists(port) && !cli.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.True(File.Exists(port), "dotnet-pprof did not listen on " + port);
+            // The user's side: DOTNET_DiagnosticPorts=PATH (the runtime's defaults: connect, suspend).
+            var psi = new ProcessStartInfo(CliRunner.DotnetHost, $"\"{TargetDll}\" 1 cpu startspin") { RedirectStandardOutput = true, UseShellExecute = false };
+            psi.Environment["DOTNET_DiagnosticPorts"] = port;
+            target = Process.Start(psi)!;
+            await cli.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(result!.ExitCode == 0, result.Stderr);
+            var p = Profile.Parse(File.ReadAllBytes(file));
+            Assert.Contains($"of pid {target.Id} ", p.Comments[0]);
+            Assert.Contains(p.Samples.SelectMany(s => s.Locations).SelectMany(l => l.Lines), l => l.Function?.Name.EndsWith("Workloads.StartupSpin", StringComparison.Ordinal) == true);
+        }
+        finally
+        {
+            if (target != null) Stop(target);
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void LaunchingACommandThatIsNotDotnetSaysSo()
     {
         string file = TempFile("launch-sh");
