@@ -237,6 +237,34 @@ public sealed class CollectProcessTests
     }
 
     [Fact]
+    public void InterruptStopsEarlyAndKeepsTheProfile()
+    {
+        var target = StartTarget("120 cpu");
+        string file = TempFile("sigint");
+        try
+        {
+            // A 10-minute collection, interrupted (SIGINT, as Ctrl+C sends) after a few seconds: the run ends within
+            // CliRunner's two minutes and the profile is written.
+            Task? interrupt = null;
+            var r = CliRunner.Run(new[] { "collect", "cpu", "-p", Pid(target.Id), "-d", "10m", "-o", file }, started: pid => interrupt = Task.Run(async () =>
+            {
+                await Task.Delay(3000);
+                using var kill = Process.Start("kill", new[] { "-INT", Pid(pid) })!;
+                await kill.WaitForExitAsync();
+            }));
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            Assert.Contains("wrote cpu profile to " + file, r.Stderr);
+            var p = Profile.Parse(File.ReadAllBytes(file));
+            Assert.True(p.DurationNanos < 120_000_000_000L, "duration " + p.DurationNanos);
+        }
+        finally
+        {
+            Stop(target);
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void ProgressShowsOnATerminalOnly()
     {
         var target = StartTarget("60 cpu");
