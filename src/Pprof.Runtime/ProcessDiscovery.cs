@@ -190,6 +190,29 @@ public static class ProcessDiscovery
         }
     }
 
+    /// <summary>The .NET runtime version of <paramref name="pid"/> (for example <c>10.0.12</c>), asked through its
+    /// diagnostic port; null when it does not answer within <paramref name="timeout"/> (default 3 s).</summary>
+    public static string? RuntimeVersion(int pid, TimeSpan? timeout = null)
+    {
+        try
+        {
+            // GetProcessInfo is not public in every version of the client: reach it by name.
+            var method = typeof(DiagnosticsClient).GetMethod("GetProcessInfo", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, Type.EmptyTypes);
+            if (method == null) return null;
+            var task = Task.Run(() => method.Invoke(new DiagnosticsClient(pid), null));
+            if (!task.Wait(timeout ?? TimeSpan.FromSeconds(3))) return null;
+            var info = task.Result;
+            string? v = info?.GetType().GetProperty("ClrProductVersionString")?.GetValue(info) as string;
+            if (string.IsNullOrEmpty(v)) return null;
+            int plus = v.IndexOf('+');
+            return plus > 0 ? v[..plus] : v;
+        }
+        catch (AggregateException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The process's command line, arguments joined by spaces ("" when unknown).</summary>
     public static string CommandLine(int pid) => string.Join(' ', Arguments(pid));
 

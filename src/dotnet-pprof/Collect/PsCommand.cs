@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Diagnostics.NETCore.Client;
 using Pprof.Runtime;
 
 namespace Pprof.Cli.Collect;
@@ -22,7 +21,7 @@ internal static class PsCommand
         foreach (int pid in ProcessDiscovery.ProcessIds())
         {
             if (pid == Environment.ProcessId) continue;
-            rows.Add(new[] { pid.ToString(CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), RuntimeVersion(pid), ProcessDiscovery.CommandLine(pid) });
+            rows.Add(new[] { pid.ToString(CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), ProcessDiscovery.RuntimeVersion(pid) ?? "?", ProcessDiscovery.CommandLine(pid) });
         }
         if (rows.Count == 0)
         {
@@ -36,28 +35,5 @@ internal static class PsCommand
         foreach (var r in rows.Prepend(header))
             stdout.WriteLine($"{r[0].PadLeft(w0)}  {r[1].PadRight(w1)}  {r[2].PadRight(w2)}  {r[3]}".TrimEnd());
         return 0;
-    }
-
-    /// <summary>The target's runtime version through the diagnostic port, or "?" when it does not answer.</summary>
-    private static string RuntimeVersion(int pid)
-    {
-        try
-        {
-            // GetProcessInfo is not public in every version of the client: reach it by name.
-            var method = typeof(DiagnosticsClient).GetMethod("GetProcessInfo", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, Type.EmptyTypes);
-            if (method == null) return "?";
-            var task = Task.Run(() => method.Invoke(new DiagnosticsClient(pid), null));
-            if (!task.Wait(TimeSpan.FromSeconds(3))) return "?";
-            var info = task.Result;
-            var prop = info?.GetType().GetProperty("ClrProductVersionString");
-            string? v = prop?.GetValue(info) as string;
-            if (string.IsNullOrEmpty(v)) return "?";
-            int plus = v.IndexOf('+');
-            return plus > 0 ? v[..plus] : v;
-        }
-        catch (AggregateException)
-        {
-            return "?";
-        }
     }
 }
