@@ -14,14 +14,31 @@ public static class RuntimeProfiles
     public static Task<Profile> CollectAsync(int processId, ProfileKind kind, TimeSpan duration, CancellationToken cancellationToken = default)
         => SessionCollection.CollectAsync(processId, ProfileKinds.Get(kind), duration, null, cancellationToken);
 
-    /// <summary>Collects a profile by kind name (<c>cpu</c>, <c>wall</c>, <c>allocs</c>, <c>mutex</c>, <c>block</c>,
-    /// <c>threadcreate</c>, <c>exceptions</c>), reporting the elapsed time to <paramref name="progress"/>.</summary>
-    public static Task<Profile> CollectAsync(int processId, string kind, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken cancellationToken = default)
+    /// <summary>Collects a profile by kind name (see <see cref="Kinds"/>), reporting progress to
+    /// <paramref name="progress"/>. Event kinds cover <paramref name="duration"/> (less when cancelled: the profile then
+    /// covers the time collected); snapshot kinds (<c>heap</c>, <c>goroutine</c>) are taken at once and stop, without a
+    /// profile, when cancelled. Throws <see cref="ProfilerException"/> when the process cannot be profiled.</summary>
+    public static Task<Profile> CollectAsync(int processId, string kind, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken = default)
+        => SessionCollection.CollectAsync(processId, Find(kind), duration, progress, cancellationToken);
+
+    /// <summary>Collects a profile by kind name from a runtime that connected through a diagnostic port (a command
+    /// started by <see cref="RuntimeConnection.Launch"/>, or a process found by <see cref="RuntimeConnection.Listen"/>).
+    /// Event kinds start before the runtime runs its first instruction and end when the process exits, when
+    /// <paramref name="duration"/> (null: no limit) has passed or when cancelled, whichever comes first. Snapshot kinds
+    /// let the process run for <paramref name="duration"/> (required; less when cancelled) and then take the snapshot;
+    /// if the process has exited by then, <see cref="ProfilerException"/> says that nothing was collected.</summary>
+    public static Task<Profile> CollectAsync(RuntimeConnection connection, string kind, TimeSpan? duration, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken = default)
     {
-        var entry = ProfileKinds.Find(kind) ?? throw new ProfilerException($"unknown profile kind \"{kind}\" (known: {string.Join(", ", KindNames)})");
-        return SessionCollection.CollectAsync(processId, entry, duration, progress, cancellationToken);
+        ArgumentNullException.ThrowIfNull(connection);
+        return SessionCollection.CollectAsync(connection, Find(kind), duration, progress, cancellationToken);
     }
+
+    /// <summary>The profile kinds that can be collected, in the order help lists them.</summary>
+    public static IReadOnlyList<RuntimeProfileKind> Kinds => ProfileKinds.All.Select(e => new RuntimeProfileKind(e.Name, e.Description, e.Collect != null)).ToArray();
 
     /// <summary>The names of the profile kinds that can be collected.</summary>
     public static IReadOnlyList<string> KindNames => ProfileKinds.All.Select(e => e.Name).ToArray();
+
+    private static ProfileKinds.Entry Find(string kind)
+        => ProfileKinds.Find(kind) ?? throw new ProfilerException($"unknown profile kind \"{kind}\" (known: {string.Join(", ", KindNames)})");
 }

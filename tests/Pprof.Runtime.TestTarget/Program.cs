@@ -1,9 +1,20 @@
 using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
-// Usage: Pprof.Runtime.TestTarget [seconds] [workload...]   workloads: cpu alloc mutex block threads exceptions idle
+// Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions idle
+// exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
+// spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
+if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
+if (args.Contains("spawnchild"))
+{
+    using var child = System.Diagnostics.Process.Start(Environment.ProcessPath!, new[] { typeof(Workloads).Assembly.Location, "0.1", "idle", "exit=7" });
+    child.WaitForExit();
+    Console.WriteLine($"child exited {child.ExitCode}");
+}
 double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60;
-var kinds = args.Length > 1 ? args[1..] : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
+int exitCode = args.Skip(1).Where(a => a.StartsWith("exit=", StringComparison.Ordinal)).Select(a => int.Parse(a[5..], System.Globalization.CultureInfo.InvariantCulture)).LastOrDefault();
+var named = args.Skip(1).Where(a => !a.StartsWith("exit=", StringComparison.Ordinal) && a is not ("startspin" or "spawnchild")).ToArray();
+var kinds = named.Length > 0 ? named : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
 var end = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"ready {Environment.ProcessId}");
 Console.Out.Flush();
@@ -30,3 +41,4 @@ foreach (var kind in kinds)
     workers.Add(t);
 }
 foreach (var t in workers) t.Join();
+return exitCode;

@@ -20,6 +20,18 @@ public static class Workloads
         return x;
     }
 
+    /// <summary>Burns CPU for <paramref name="duration"/> right at start-up (the launch-mode test looks for it: only a
+    /// profile that began with the process sees it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double StartupSpin(TimeSpan duration)
+    {
+        var sw = Stopwatch.StartNew();
+        double x = 0;
+        while (sw.Elapsed < duration) x += Math.Sqrt(sw.ElapsedTicks) * 1.000001;
+        s_sink = x;
+        return x;
+    }
+
     /// <summary>The known hot method: pure arithmetic, no calls.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static double HotMethod(int n)

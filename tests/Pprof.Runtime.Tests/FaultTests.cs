@@ -57,19 +57,19 @@ public sealed class FaultTests
         // A .NET process that dies without cleaning up leaves dotnet-diagnostic-PID-KEY-socket behind; when the pid is
         // reused by another program, that program must not look like a .NET process (in ps, or when collecting).
         using var sleep = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
-        ulong? start = Pprof.Runtime.Internal.ProcessDiscovery.StartTime(sleep.Id);
+        ulong? start = ProcessDiscovery.StartTime(sleep.Id);
         Assert.NotNull(start);
-        string stale = Path.Combine(Pprof.Runtime.Internal.ProcessDiscovery.SocketDirectory, $"dotnet-diagnostic-{sleep.Id}-{start + 12345}-socket");
+        string stale = Path.Combine(ProcessDiscovery.SocketDirectory, $"dotnet-diagnostic-{sleep.Id}-{start + 12345}-socket");
         File.WriteAllText(stale, "");
         try
         {
-            Assert.False(Pprof.Runtime.Internal.ProcessDiscovery.HasSocket(sleep.Id));
-            Assert.DoesNotContain(sleep.Id, Pprof.Runtime.Internal.ProcessDiscovery.ProcessIds());
+            Assert.False(ProcessDiscovery.HasSocket(sleep.Id));
+            Assert.DoesNotContain(sleep.Id, ProcessDiscovery.ProcessIds());
             var e = await Assert.ThrowsAsync<ProfilerException>(() => RuntimeProfiles.CollectAsync(sleep.Id, ProfileKind.Cpu, TimeSpan.FromSeconds(1)));
             Assert.Contains("is not a .NET process", e.Message);
             // This process's own socket carries its start time.
-            Assert.True(Pprof.Runtime.Internal.ProcessDiscovery.HasSocket(Environment.ProcessId));
-            Assert.Contains(Environment.ProcessId, Pprof.Runtime.Internal.ProcessDiscovery.ProcessIds());
+            Assert.True(ProcessDiscovery.HasSocket(Environment.ProcessId));
+            Assert.Contains(Environment.ProcessId, ProcessDiscovery.ProcessIds());
         }
         finally
         {

@@ -138,12 +138,12 @@ internal static class ProfileAssert
     }
 
     /// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the pool).</summary>
-    private sealed class SyncProgress : IProgress<TimeSpan>
+    private sealed class SyncProgress : IProgress<CollectionProgress>
     {
-        private readonly Action<TimeSpan> _report;
+        private readonly Action<CollectionProgress> _report;
 
-        public SyncProgress(Action<TimeSpan> report) => _report = report;
+        public SyncProgress(Action<CollectionProgress> report) => _report = report;
 
-        public void Report(TimeSpan value) => _report(value);
+        public void Report(CollectionProgress value) => _report(value);
     }
 }

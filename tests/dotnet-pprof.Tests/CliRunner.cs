@@ -20,12 +20,13 @@ internal static class CliRunner
     private static string? CliOverride =>
         Environment.GetEnvironmentVariable("DOTNET_PPROF_CLI") is { Length: > 0 } p && File.Exists(p) ? p : null;
 
-    private static string DotnetHost =>
+    /// <summary>The dotnet host that runs the CLI and test processes.</summary>
+    public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
 
     /// <summary>Runs the CLI with <paramref name="args"/> in <paramref name="workDir"/>, feeding <paramref name="stdin"/>.</summary>
     public static Result Run(IEnumerable<string> args, string? workDir = null, string? stdin = null,
-        IDictionary<string, string>? env = null, int timeoutMs = 120_000)
+        IDictionary<string, string>? env = null, int timeoutMs = 120_000, Action<int>? started = null)
     {
         string? cli = CliOverride;
         var psi = new ProcessStartInfo(cli ?? DotnetHost)
@@ -49,6 +50,7 @@ internal static class CliRunner
             foreach (var (k, v) in env) psi.Environment[k] = v;
         }
         using var p = Process.Start(psi)!;
+        started?.Invoke(p.Id);
         var stdoutTask = Task.Run(() =>
         {
             var ms = new MemoryStream();

@@ -20,6 +20,9 @@ public sealed class CollectCommandsTests
     [InlineData("500ms", 0.5)]
     [InlineData("2", 2)]
     [InlineData("1.5s", 1.5)]
+    [InlineData("00:00:30", 30)]
+    [InlineData("00:01:30", 90)]
+    [InlineData("1.00:00:00", 86400)]
     public void ParsesDurations(string text, double seconds)
     {
         Assert.True(CollectCommands.TryParseDuration(text, out var d));
@@ -32,6 +35,8 @@ public sealed class CollectCommandsTests
     [InlineData("-1")]
     [InlineData("10 parsecs")]
     [InlineData("5x")]
+    [InlineData("00:00:00")]
+    [InlineData("1:2:3:4:5")]
     public void RejectsBadDurations(string text) => Assert.False(CollectCommands.TryParseDuration(text, out _));
 
     [Fact]
@@ -39,34 +44,116 @@ public sealed class CollectCommandsTests
     {
         Assert.True(CollectCommands.Handles(new[] { "ps" }));
         Assert.True(CollectCommands.Handles(new[] { "collect", "cpu" }));
+        Assert.True(CollectCommands.Handles(new[] { "memstats" }));
         Assert.False(CollectCommands.Handles(new[] { "-top", "file" }));
+        Assert.False(CollectCommands.Handles(new[] { "collect.pb.gz" }));
         Assert.False(CollectCommands.Handles(Array.Empty<string>()));
     }
 
     [Fact]
-    public void PsListsThisProcess()
+    public void PsLeavesItselfOut()
     {
         var (code, stdout, _) = Run("ps");
         Assert.Equal(0, code);
-        Assert.Matches(@"^\s*PID  NAME\s+RUNTIME  COMMAND$", stdout.Split('\n')[0]);
-        Assert.Contains(stdout.Split('\n'), l => l.TrimStart().StartsWith(Environment.ProcessId + " ", StringComparison.Ordinal));
+        Assert.DoesNotContain(stdout.Split('\n'), l => l.TrimStart().StartsWith(Environment.ProcessId + " ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("wall")]
+    [InlineData("allocs")]
+    [InlineData("exceptions")]
+    [InlineData("heap")]
+    [InlineData("goroutine")]
+    public void EveryKindSaysNoSuchProcessTheSameWay(string kind)
+    {
+        var (code, _, err) = Run("collect", kind, "-p", "2147483000", "-d", "1s");
+        Assert.Equal(1, code);
+        Assert.Equal("dotnet-pprof collect: no process with pid 2147483000\n", err.Replace("\r", ""));
+    }
+
+    [Fact]
+    public void MemStatsSaysNoSuchProcessTheSameWay()
+    {
+        var (code, _, err) = Run("memstats", "-p", "2147483000");
+        Assert.Equal(1, code);
+        Assert.Equal("dotnet-pprof memstats: no process with pid 2147483000\n", err.Replace("\r", ""));
     }
 
     [Fact]
     public void CollectErrorsAreOneClearLine()
     {
-        var (code, _, err) = Run("collect", "cpu", "-p", "2147483000", "-d", "1s");
+        var (code, _, err) = Run("collect", "cpu");
         Assert.Equal(1, code);
-        Assert.Equal("dotnet-pprof collect: no process with pid 2147483000\n", err.Replace("\r", ""));
-        (code, _, err) = Run("collect", "nonsense", "-p", "1");
-        Assert.Equal(2, code);
-        Assert.StartsWith("dotnet-pprof collect: unknown profile kind \"nonsense\" (known: cpu, wall, allocs, mutex, block, threadcreate, exceptions", err);
-        (code, _, err) = Run("collect", "cpu");
-        Assert.Equal(2, code);
-        Assert.Contains("-p PID is required", err);
+        Assert.Equal("dotnet-pprof collect: which process? give -p PID or -n NAME (see dotnet-pprof ps), --diagnostic-port PATH, or -- COMMAND to start one\n", err.Replace("\r", ""));
         (code, _, err) = Run("collect", "cpu", "-p", "1", "-d", "soon");
+        Assert.NotEqual(0, code);
+        Assert.Contains("invalid duration \"soon\"", err);
+        (code, _, err) = Run("collect", "cpu", "-p", "1", "-n", "x");
         Assert.Equal(2, code);
-        Assert.Contains("invalid duration", err);
+        Assert.Contains("give one of -p, -n, --diagnostic-port or -- COMMAND", err);
+        (code, _, err) = Run("collect", "nonsense", "-p", "1");
+        Assert.NotEqual(0, code);
+        Assert.Contains("nonsense", err);
+        (code, _, err) = Run("collect", "heap", "-o", "x.pb.gz", "--", "dotnet", "--version");
+        Assert.Equal(2, code);
+        Assert.Equal("dotnet-pprof collect: a heap profile is a snapshot: give -d, how long the process runs before it is taken\n", err.Replace("\r", ""));
+        (code, _, err) = Run("ps", "--", "dotnet");
+        Assert.Equal(2, code);
+        Assert.Contains("-- COMMAND is only for collect", err);
+    }
+
+    [Fact]
+    public void EachKindHasItsOwnHelp()
+    {
+        var (code, heap, _) = Run("collect", "heap", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains(" collect heap [options]", heap);
+        Assert.Contains("live objects after a full GC", heap);
+        Assert.Contains("A snapshot", heap);
+        var (_, cpu, _) = Run("collect", "cpu", "-h");
+        Assert.Contains("on-CPU time by stack", cpu);
+        Assert.Contains("Ctrl+C stops early and writes what was collected", cpu);
+        Assert.DoesNotContain("live objects", cpu);
+        foreach (string option in new[] { "--process-id", "--name", "--diagnostic-port", "--duration", "--output" }) Assert.Contains(option, cpu);
+    }
+
+    [Fact]
+    public void OutputToAMissingDirectoryFailsBeforeCollecting()
+    {
+        // Were the output checked only after collecting, this would run for 10 minutes (bounded by the token) and then
+        // fail with another message.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CollectCommands.Run(new[] { "collect", "cpu", "-p", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-d", "10m", "-o", "/nonexistent-dir/x.pb.gz" }, o, e, cts.Token);
+        Assert.Equal(1, code);
+        Assert.Equal("dotnet-pprof collect: cannot write /nonexistent-dir/x.pb.gz: no such directory\n", e.ToString().Replace("\r", ""));
+        Assert.False(cts.IsCancellationRequested);
+    }
+
+    [Theory]
+    [InlineData(536870912L, "536870912")]
+    [InlineData(null, "max")]
+    public void MemStatsJsonKeepsTheCgroupLimitTheTextShows(long? limit, string text)
+    {
+        var m = new Pprof.Runtime.MemStats.MemStats { CgroupVersion = "v2", CgroupLimit = limit, CgroupUsage = 1000 };
+        Assert.Contains("# CgroupLimit = " + text + "\n", Pprof.Runtime.MemStats.MemStatsFormat.Trailer(m));
+        using var json = System.Text.Json.JsonDocument.Parse(Pprof.Runtime.MemStats.MemStatsFormat.Json(m));
+        var value = json.RootElement.GetProperty("memstats").GetProperty("CgroupLimit");
+        if (limit is long l) Assert.Equal(l, value.GetInt64());
+        else Assert.Equal(System.Text.Json.JsonValueKind.Null, value.ValueKind);
+    }
+
+    [Fact]
+    public void SummaryNamesWhatIsCounted()
+    {
+        var p = new Profile { DurationNanos = 2_000_000_000 };
+        p.SampleTypes.Add(new ProfileValueType("samples", "count"));
+        p.SampleTypes.Add(new ProfileValueType("cpu", "nanoseconds"));
+        p.Samples.Add(new Sample(Array.Empty<Location>(), new long[] { 300, 300_000_000 }));
+        p.Samples.Add(new Sample(Array.Empty<Location>(), new long[] { 140, 140_000_000 }));
+        Assert.Equal("samples 440, cpu 0.44s in 2 distinct stacks over 2.0s", CollectCommand.Summary(p));
     }
 
     [Fact]
@@ -93,7 +180,7 @@ public sealed class CollectCommandsTests
             var (code, _, err) = Run("collect", "exceptions", "-p", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-d", "2s", "-o", file);
             thrower.Join();
             Assert.True(code == 0, err);
-            Assert.Contains("wrote exceptions profile", err);
+            Assert.Contains("wrote exceptions profile to " + file + ": exceptions ", err);
             var p = Profile.Parse(File.ReadAllBytes(file));
             Assert.Equal("exceptions/count", p.SampleTypes[0].ToString());
             Assert.Contains(p.Samples, s => s.HasLabel("exception", "System.TimeoutException"));

@@ -34,6 +34,11 @@ internal sealed class EventSession
     /// <summary>Completes when the event stream ends (stopped, or the process exited).</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>Events received so far (all providers).</summary>
+    public long EventsReceived => Volatile.Read(ref _eventsReceived);
+
+    private long _eventsReceived;
+
     /// <summary>Events the runtime dropped (buffer overflow) so far.</summary>
     public int EventsLost => _source?.EventsLost ?? 0;
 
@@ -43,12 +48,13 @@ internal sealed class EventSession
     /// <summary>Receives timing notes of the stop path (for diagnosing slow stops); null normally.</summary>
     internal static Action<string>? Trace { get; set; }
 
-    /// <summary>Starts a session with the providers the collectors need and attaches them.</summary>
-    public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, int bufferMB = 256)
+    /// <summary>Starts a session with the providers the collectors need and attaches them; <paramref name="client"/>
+    /// is the runtime's connection when it connected to us (launch mode), otherwise one is opened by process id.</summary>
+    public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, DiagnosticsClient? client = null, int bufferMB = 256)
     {
         var providers = Providers(collectors);
         bool sampler = collectors.Any(c => c.NeedsSampleProfiler);
-        var client = ProcessDiscovery.Connect(processId);
+        client ??= ProcessDiscovery.Connect(processId);
         EventPipeSession session;
         try
         {
@@ -119,6 +125,7 @@ internal sealed class EventSession
             Trace?.Invoke("reader: trace log ready (start rundown done)");
             var resolver = new StackResolver(Context.InProcess);
             foreach (var c in collectors) c.Attach(source, resolver, Context);
+            source.AllEvents += _ => Volatile.Write(ref _eventsReceived, _eventsReceived + 1);
             source.Process();
             Trace?.Invoke("reader: Process returned");
         }

@@ -30,15 +30,50 @@ internal static class SessionCollection
         return new Reservation(pid);
     }
 
-    public static async Task<Profile> CollectAsync(int pid, ProfileKinds.Entry entry, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    public static async Task<Profile> CollectAsync(int pid, ProfileKinds.Entry entry, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken ct)
     {
-        if (entry.Collect != null) return await entry.Collect(pid, duration, progress, ct).ConfigureAwait(false);
+        if (entry.Collect != null)
+        {
+            var elapsed = progress == null ? null : new Progress<TimeSpan>(t => progress.Report(new CollectionProgress(t, null, null)));
+            return await entry.Collect(pid, duration, elapsed, ct).ConfigureAwait(false);
+        }
+        return await CollectEventsAsync(pid, entry, duration, progress, ct, null).ConfigureAwait(false);
+    }
+
+    /// <summary>Collects from a runtime that connected to us: events from its first instruction until it exits (or
+    /// <paramref name="duration"/>, or cancellation); a snapshot kind after <paramref name="duration"/>.</summary>
+    public static async Task<Profile> CollectAsync(RuntimeConnection connection, ProfileKinds.Entry entry, TimeSpan? duration, IProgress<CollectionProgress>? progress, CancellationToken ct)
+    {
+        await connection.WaitForRuntimeAsync(ct).ConfigureAwait(false);
+        if (entry.Collect == null) return await CollectEventsAsync(connection.ProcessId, entry, duration ?? Timeout.InfiniteTimeSpan, progress, ct, connection).ConfigureAwait(false);
+        if (duration == null) throw new ArgumentException($"a {entry.Name} profile is a snapshot: give the time to take it after the start", nameof(duration));
+        connection.Resume();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration && !ct.IsCancellationRequested)
+        {
+            if (connection.HasExited) throw new ProfilerException($"the process exited after {clock.Elapsed.TotalSeconds:0.0}s, before the {entry.Name} snapshot: nothing was collected (take it earlier with a shorter duration)");
+            progress?.Report(new CollectionProgress(clock.Elapsed, duration, null));
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        if (connection.HasExited) throw new ProfilerException($"the process exited before the {entry.Name} snapshot: nothing was collected");
+        return await entry.Collect(connection.ProcessId, TimeSpan.Zero, null, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task<Profile> CollectEventsAsync(int pid, ProfileKinds.Entry entry, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken ct, RuntimeConnection? connection)
+    {
         if (entry.CreateCollector == null) throw new InvalidOperationException($"profile kind {entry.Name} has no collector");
         IDisposable? reservation = entry.Kind == ProfileKind.Cpu ? ReserveCpu(pid) : null;
         try
         {
             var collector = entry.CreateCollector();
-            return await CollectAsync(pid, collector, duration, progress, ct).ConfigureAwait(false);
+            return (await CollectAsync(pid, new[] { collector }, duration, progress, ct, connection).ConfigureAwait(false))[0];
         }
         finally
         {
@@ -46,11 +81,13 @@ internal static class SessionCollection
         }
     }
 
-    public static async Task<Profile> CollectAsync(int pid, EventCollector collector, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    public static async Task<Profile> CollectAsync(int pid, EventCollector collector, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken ct)
         => (await CollectAsync(pid, new[] { collector }, duration, progress, ct).ConfigureAwait(false))[0];
 
-    /// <summary>Collects several profiles from one session (what the in-process always-on profiles cost together).</summary>
-    public static async Task<Profile[]> CollectAsync(int pid, IReadOnlyList<EventCollector> collectors, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct)
+    /// <summary>Collects several profiles from one session (what the in-process always-on profiles cost together). With
+    /// <paramref name="connection"/>, the session starts on the runtime that connected to us, which is then resumed,
+    /// and its exit is the normal end of the collection.</summary>
+    public static async Task<Profile[]> CollectAsync(int pid, IReadOnlyList<EventCollector> collectors, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken ct, RuntimeConnection? connection = null)
     {
         bool labels = pid == Environment.ProcessId && collectors.Any(c => c.NeedsSampleProfiler);
         if (labels) LabelTracker.BeginRecording();
@@ -58,7 +95,11 @@ internal static class SessionCollection
         {
             var start = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
-            var session = await Task.Run(() => EventSession.Start(pid, collectors), CancellationToken.None).ConfigureAwait(false);
+            // Read now: a launched process may have exited by the end.
+            string process = ProcessDiscovery.ProcessName(pid);
+            var session = await Task.Run(() => EventSession.Start(pid, collectors, connection?.Client), CancellationToken.None).ConfigureAwait(false);
+            connection?.Resume();
+            TimeSpan? planned = duration == Timeout.InfiniteTimeSpan ? null : duration;
             var notes = new List<string>();
             TimeSpan elapsed = TimeSpan.Zero;
             try
@@ -69,10 +110,10 @@ internal static class SessionCollection
                 {
                     var tick = Task.Delay(TimeSpan.FromMilliseconds(250), cts.Token);
                     var done = await Task.WhenAny(delay, session.Completion, tick).ConfigureAwait(false);
-                    progress?.Report(clock.Elapsed);
+                    progress?.Report(new CollectionProgress(clock.Elapsed, planned, session.EventsReceived));
                     if (done == session.Completion)
                     {
-                        notes.Add($"the event stream ended after {clock.Elapsed.TotalSeconds:0.0}s (the process exited?): the profile is partial");
+                        if (connection == null) notes.Add($"the event stream ended after {clock.Elapsed.TotalSeconds:0.0}s (the process exited?): the profile is partial");
                         break;
                     }
                     if (done == delay || ct.IsCancellationRequested) break;
@@ -86,10 +127,10 @@ internal static class SessionCollection
                 elapsed = clock.Elapsed;
                 notes.InsertRange(0, await Task.Run(() => session.Stop(StopTimeoutFor(pid)), CancellationToken.None).ConfigureAwait(false));
             }
-            string process = ProcessDiscovery.ProcessName(pid);
             return collectors.Select(c =>
             {
-                var comments = new List<string> { $"dotnet-pprof {ProfileKinds.NameOf(c.Kind)} profile of pid {pid} ({process})" };
+                string from = connection == null ? "" : ", from its start";
+                var comments = new List<string> { $"dotnet-pprof {ProfileKinds.NameOf(c.Kind)} profile of pid {pid} ({process}){from}" };
                 comments.AddRange(notes);
                 return c.Snapshot(start, elapsed, comments);
             }).ToArray();

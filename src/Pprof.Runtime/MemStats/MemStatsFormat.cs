@@ -93,8 +93,13 @@ public static class MemStatsFormat
             Num("RSS", m.Rss);
             Num("VIRT", m.Virt);
             Num("SHR", m.Shr);
-            if (m.CgroupVersion != null) w.WriteString("Cgroup", m.CgroupVersion);
-            Num("CgroupLimit", m.CgroupLimit);
+            if (m.CgroupVersion != null)
+            {
+                w.WriteString("Cgroup", m.CgroupVersion);
+                // As in the text form: a cgroup without a memory limit ("max") has CgroupLimit null.
+                if (m.CgroupLimit is long limit) w.WriteNumber("CgroupLimit", limit);
+                else w.WriteNull("CgroupLimit");
+            }
             Num("CgroupUsage", m.CgroupUsage);
             w.WriteString("Source", m.Source);
             w.WriteEndObject();

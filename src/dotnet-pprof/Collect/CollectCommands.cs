@@ -1,26 +1,22 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using Pprof.Runtime;
-using Pprof.Runtime.Internal;
 
 namespace Pprof.Cli.Collect;
 
-/// <summary>The process-facing subcommands: <c>ps</c>, <c>collect</c>, <c>memstats</c>.</summary>
+/// <summary>The .NET verbs <c>ps</c>, <c>collect KIND</c> and <c>memstats</c>, parsed by System.CommandLine with the
+/// conventions of dotnet-trace and dotnet-counters (<c>-p|--process-id</c>, <c>-n|--name</c>, <c>--diagnostic-port</c>,
+/// <c>-d|--duration</c>, <c>-o|--output</c>, <c>-h|--help</c>, <c>-- COMMAND</c>). Everything else on the command line is
+/// pprof's own, parsed exactly as Go's.</summary>
 internal static class CollectCommands
 {
-    private static readonly Dictionary<string, Func<string[], TextWriter, TextWriter, CancellationToken, int>> s_commands = new(StringComparer.Ordinal)
-    {
-        ["ps"] = (a, o, e, ct) => PsCommand.Run(a, o, e),
-        ["collect"] = CollectCommand.Run,
-        ["memstats"] = MemStatsCommand.Run,
-    };
+    private static readonly string[] s_verbs = { "ps", "collect", "memstats" };
 
-    /// <summary>Adds a subcommand (for example <c>memstats</c>, from another part of the project).</summary>
-    internal static void Register(string name, Func<string[], TextWriter, TextWriter, CancellationToken, int> run) => s_commands[name] = run;
+    /// <summary>True when <paramref name="args"/> starts with one of these verbs.</summary>
+    public static bool Handles(string[] args) => args.Length > 0 && s_verbs.Contains(args[0], StringComparer.Ordinal);
 
-    /// <summary>True when <paramref name="args"/> starts with one of these subcommands.</summary>
-    public static bool Handles(string[] args) => args.Length > 0 && s_commands.ContainsKey(args[0]);
-
-    /// <summary>Runs the subcommand and returns the process exit status.</summary>
+    /// <summary>Runs the verb and returns the process exit status (for launch mode, the command's).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (!Handles(args))
@@ -28,9 +24,28 @@ internal static class CollectCommands
             stderr.WriteLine("dotnet-pprof: unknown subcommand");
             return 2;
         }
+        // Launch mode: what follows "--" is the command to start, never parsed as options.
+        int dash = Array.IndexOf(args, "--");
+        string[] own = dash < 0 ? args : args[..dash];
+        string[] command = dash < 0 ? Array.Empty<string>() : args[(dash + 1)..];
+        var context = new VerbContext(stdout, stderr, command, cancellationToken);
+        var root = new RootCommand("dotnet-pprof's .NET verbs: find .NET processes, collect runtime profiles, read memory statistics.")
+        {
+            PsCommand.Create(context),
+            CollectCommand.Create(context),
+            MemStatsCommand.Create(context),
+        };
+        var help = root.Options.OfType<HelpOption>().First();
+        help.Action = new VerbHelpAction(help.Action!);
+        var result = root.Parse(own);
+        if (command.Length > 0 && result.Errors.Count == 0 && !result.CommandResult.Command.Parents.Any(p => p.Name == "collect"))
+        {
+            stderr.WriteLine($"dotnet-pprof {args[0]}: -- COMMAND is only for collect");
+            return 2;
+        }
         try
         {
-            return s_commands[args[0]](args[1..], stdout, stderr, cancellationToken);
+            return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
         }
         catch (ProfilerException e)
         {
@@ -39,10 +54,17 @@ internal static class CollectCommands
         }
     }
 
-    /// <summary>Parses a duration: Go style (<c>30s</c>, <c>1m30s</c>, <c>500ms</c>) or plain seconds.</summary>
+    /// <summary>Parses a duration: Go style (<c>30s</c>, <c>1m30s</c>, <c>500ms</c>), dotnet-trace's <c>hh:mm:ss</c>
+    /// (or <c>d.hh:mm:ss</c>), or plain seconds.</summary>
     internal static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
+        if (text.Contains(':'))
+        {
+            if (!TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span) || span <= TimeSpan.Zero || span.TotalSeconds > 1e7) return false;
+            duration = span;
+            return true;
+        }
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double secs))
         {
             if (secs <= 0 || double.IsNaN(secs) || secs > 1e7) return false;

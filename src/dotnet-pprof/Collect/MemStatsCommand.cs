@@ -1,67 +1,29 @@
-using System.Globalization;
+using System.CommandLine;
 using Pprof.Runtime.MemStats;
 
 namespace Pprof.Cli.Collect;
 
-/// <summary><c>dotnet-pprof memstats -p PID [-json]</c>: a runtime.MemStats-style snapshot of a running .NET process
+/// <summary><c>dotnet-pprof memstats -p PID [--json]</c>: a runtime.MemStats-style snapshot of a running .NET process
 /// (GC heap, generations, collections, pauses, RSS/VIRT/SHR, cgroup limit), as text or expvar-style JSON.</summary>
 internal static class MemStatsCommand
 {
-    private const string Usage =
-        "usage: dotnet-pprof memstats -p PID [-json]\n\n" +
-        "Prints memory and GC statistics of a running .NET process, shaped like Go's runtime.MemStats.\n\n" +
-        "Options:\n" +
-        "  -p, --pid PID   the process (see dotnet-pprof ps)\n" +
-        "  -json           JSON shaped like expvar's /debug/vars ({\"cmdline\": [...], \"memstats\": {...}})\n";
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create(VerbContext context)
     {
-        int pid = 0;
-        bool json = false;
-        for (int i = 0; i < args.Length; i++)
+        var target = new TargetOptions(withPort: false);
+        var json = new Option<bool>("--json", "-json")
         {
-            string a = args[i];
-            switch (a)
-            {
-                case "-h" or "--help" or "-help":
-                    stdout.Write(Usage);
-                    return 0;
-                case "-json" or "--json":
-                    json = true;
-                    break;
-                case "-p" or "--pid" or "-pid":
-                    if (++i >= args.Length || !int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out pid) || pid <= 0)
-                    {
-                        stderr.WriteLine($"dotnet-pprof memstats: invalid pid \"{(i < args.Length ? args[i] : "")}\"");
-                        return 2;
-                    }
-                    break;
-                default:
-                    if (a.StartsWith("-p=", StringComparison.Ordinal) || a.StartsWith("--pid=", StringComparison.Ordinal))
-                    {
-                        if (!int.TryParse(a[(a.IndexOf('=') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out pid) || pid <= 0)
-                        {
-                            stderr.WriteLine($"dotnet-pprof memstats: invalid pid \"{a}\"");
-                            return 2;
-                        }
-                        break;
-                    }
-                    stderr.WriteLine($"dotnet-pprof memstats: unexpected argument {a}");
-                    return 2;
-            }
-        }
-        if (pid == 0)
+            Description = "JSON shaped like expvar's /debug/vars ({\"cmdline\": [...], \"memstats\": {...}}); the same fields as the text.",
+        };
+        var memstats = new Command("memstats", "Prints memory and GC statistics of a running .NET process, shaped like Go's runtime.MemStats.");
+        target.AddTo(memstats);
+        memstats.Add(json);
+        memstats.SetAction(r =>
         {
-            stderr.WriteLine("dotnet-pprof memstats: -p PID is required (see dotnet-pprof ps)");
-            return 2;
-        }
-        if (!Directory.Exists($"/proc/{pid}"))
-        {
-            stderr.WriteLine($"dotnet-pprof memstats: no process with pid {pid}");
-            return 1;
-        }
-        var m = MemStatsReader.Read(pid, null, cancellationToken);
-        stdout.Write(json ? MemStatsFormat.Json(m) : MemStatsFormat.Trailer(m).TrimStart('\n'));
-        return 0;
+            int pid = target.Resolve(r, needsDiagnostics: false);
+            var m = MemStatsReader.Read(pid, null, context.CancellationToken);
+            context.Out.Write(r.GetValue(json) ? MemStatsFormat.Json(m) : MemStatsFormat.Trailer(m).TrimStart('\n'));
+            return 0;
+        });
+        return memstats;
     }
 }

@@ -1,29 +1,27 @@
-using Microsoft.Diagnostics.NETCore.Client;
-using Pprof.Runtime.Internal;
+using System.CommandLine;
+using System.Globalization;
+using Pprof.Runtime;
 
 namespace Pprof.Cli.Collect;
 
 /// <summary><c>dotnet-pprof ps</c>: lists the .NET processes that can be profiled (pid, name, runtime version,
-/// command line), found by their diagnostic sockets.</summary>
+/// command line), found by their diagnostic sockets; dotnet-pprof itself is not listed.</summary>
 internal static class PsCommand
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create(VerbContext context)
     {
-        if (args.Length > 0 && args[0] is "-h" or "--help" or "-help")
-        {
-            stdout.WriteLine("usage: dotnet-pprof ps\n\nLists running .NET processes: pid, name, runtime version and command line.");
-            return 0;
-        }
-        if (args.Length > 0)
-        {
-            stderr.WriteLine($"dotnet-pprof ps: unexpected argument {args[0]}");
-            return 2;
-        }
+        var ps = new Command("ps", "Lists the .NET processes that can be profiled: pid, name, runtime version and command line.");
+        ps.SetAction(_ => Run(context.Out, context.Err));
+        return ps;
+    }
+
+    private static int Run(TextWriter stdout, TextWriter stderr)
+    {
         var rows = new List<string[]>();
         foreach (int pid in ProcessDiscovery.ProcessIds())
         {
-            string version = RuntimeVersion(pid);
-            rows.Add(new[] { pid.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), version, ProcessDiscovery.CommandLine(pid) });
+            if (pid == Environment.ProcessId) continue;
+            rows.Add(new[] { pid.ToString(CultureInfo.InvariantCulture), ProcessDiscovery.ProcessName(pid), ProcessDiscovery.RuntimeVersion(pid) ?? "?", ProcessDiscovery.CommandLine(pid) });
         }
         if (rows.Count == 0)
         {
@@ -37,28 +35,5 @@ internal static class PsCommand
         foreach (var r in rows.Prepend(header))
             stdout.WriteLine($"{r[0].PadLeft(w0)}  {r[1].PadRight(w1)}  {r[2].PadRight(w2)}  {r[3]}".TrimEnd());
         return 0;
-    }
-
-    /// <summary>The target's runtime version through the diagnostic port, or "?" when it does not answer.</summary>
-    private static string RuntimeVersion(int pid)
-    {
-        try
-        {
-            // GetProcessInfo is not public in every version of the client: reach it by name.
-            var method = typeof(DiagnosticsClient).GetMethod("GetProcessInfo", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, Type.EmptyTypes);
-            if (method == null) return "?";
-            var task = Task.Run(() => method.Invoke(new DiagnosticsClient(pid), null));
-            if (!task.Wait(TimeSpan.FromSeconds(3))) return "?";
-            var info = task.Result;
-            var prop = info?.GetType().GetProperty("ClrProductVersionString");
-            string? v = prop?.GetValue(info) as string;
-            if (string.IsNullOrEmpty(v)) return "?";
-            int plus = v.IndexOf('+');
-            return plus > 0 ? v[..plus] : v;
-        }
-        catch (AggregateException)
-        {
-            return "?";
-        }
     }
 }

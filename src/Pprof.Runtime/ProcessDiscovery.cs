@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Diagnostics.NETCore.Client;
+using Pprof.Runtime.Internal;
 
-namespace Pprof.Runtime.Internal;
+namespace Pprof.Runtime;
 
-/// <summary>Finds .NET processes (by their diagnostic sockets, <c>$TMPDIR/dotnet-diagnostic-PID-*-socket</c>) and
-/// explains why one cannot be profiled.</summary>
-internal static class ProcessDiscovery
+/// <summary>Finds the .NET processes of this machine that can be profiled (by their diagnostic sockets,
+/// <c>$TMPDIR/dotnet-diagnostic-PID-*-socket</c>), by id or by name, and explains why one cannot be profiled.</summary>
+public static class ProcessDiscovery
 {
     /// <summary>The directory where runtimes create their diagnostic sockets.</summary>
     public static string SocketDirectory
@@ -17,8 +18,8 @@ internal static class ProcessDiscovery
         }
     }
 
-    /// <summary>Process ids that have a diagnostic socket, ascending.</summary>
-    public static List<int> ProcessIds()
+    /// <summary>Ids of the processes that have a diagnostic socket of their own, ascending (this process included).</summary>
+    public static IReadOnlyList<int> ProcessIds()
     {
         var pids = new SortedSet<int>();
         try
@@ -81,6 +82,7 @@ internal static class ProcessDiscovery
             ? t
             : null;
 
+    /// <summary>Whether a process with id <paramref name="pid"/> exists.</summary>
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") || ProcessExists(pid);
 
     private static bool ProcessExists(int pid)
@@ -97,7 +99,7 @@ internal static class ProcessDiscovery
     }
 
     /// <summary>Returns a client for <paramref name="pid"/>, or throws a <see cref="ProfilerException"/> with one clear line.</summary>
-    public static DiagnosticsClient Connect(int pid)
+    internal static DiagnosticsClient Connect(int pid)
     {
         if (pid == Environment.ProcessId && DiagnosticsDisabledHere())
             throw new ProfilerException("diagnostics are disabled in this process (DOTNET_EnableDiagnostics=0): runtime profiles need the diagnostic port; unset DOTNET_EnableDiagnostics or set it to 1");
@@ -107,7 +109,7 @@ internal static class ProcessDiscovery
     }
 
     /// <summary>True when this process was started with diagnostics disabled.</summary>
-    public static bool DiagnosticsDisabledHere()
+    internal static bool DiagnosticsDisabledHere()
     {
         foreach (var name in new[] { "DOTNET_EnableDiagnostics", "COMPlus_EnableDiagnostics" })
         {
@@ -116,8 +118,52 @@ internal static class ProcessDiscovery
         return false;
     }
 
+    /// <summary>Throws a <see cref="ProfilerException"/> with one line for the user when <paramref name="pid"/> cannot be
+    /// profiled: "no process with pid N", "process N (name) is not a .NET process, ...".</summary>
+    public static void EnsureProfilable(int pid)
+    {
+        if (pid <= 0 || !IsAlive(pid)) throw new ProfilerException($"no process with pid {pid}");
+        if (pid == Environment.ProcessId && DiagnosticsDisabledHere()) throw Explain(pid, null);
+        if (!HasSocket(pid)) throw Explain(pid, null);
+    }
+
+    /// <summary>The .NET processes (see <see cref="ProcessIds"/>) whose name is <paramref name="name"/>: the short name
+    /// (<c>/proc/PID/comm</c>), the executable's file name without extension, or, for <c>dotnet app.dll</c>, the
+    /// application's name (<c>app</c>). Compared ordinally, case-sensitively as Linux names are. This process is left out.</summary>
+    public static IReadOnlyList<int> FindByName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var found = new List<int>();
+        foreach (int pid in ProcessIds())
+        {
+            if (pid != Environment.ProcessId && Names(pid).Contains(name, StringComparer.Ordinal)) found.Add(pid);
+        }
+        return found;
+    }
+
+    /// <summary>The names a process answers to (see <see cref="FindByName"/>).</summary>
+    internal static IEnumerable<string> Names(int pid)
+    {
+        string comm = ProcessName(pid);
+        if (comm.Length > 0) yield return comm;
+        string[] argv = Arguments(pid);
+        if (argv.Length == 0) yield break;
+        string exe = Path.GetFileNameWithoutExtension(argv[0]);
+        if (exe.Length > 0) yield return exe;
+        if (exe != "dotnet") yield break;
+        // dotnet [exec] [host options] app.dll: the first argument naming a .dll is the application.
+        foreach (string a in argv.Skip(1))
+        {
+            if (a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return Path.GetFileNameWithoutExtension(a);
+                yield break;
+            }
+        }
+    }
+
     /// <summary>The one-line reason why <paramref name="pid"/> cannot be profiled.</summary>
-    public static ProfilerException Explain(int pid, Exception? cause)
+    internal static ProfilerException Explain(int pid, Exception? cause)
     {
         string message;
         if (pid == Environment.ProcessId && DiagnosticsDisabledHere())
@@ -144,16 +190,43 @@ internal static class ProcessDiscovery
         }
     }
 
-    /// <summary>The process's command line ("" when unknown).</summary>
-    public static string CommandLine(int pid)
+    /// <summary>The .NET runtime version of <paramref name="pid"/> (for example <c>10.0.12</c>), asked through its
+    /// diagnostic port; null when it does not answer within <paramref name="timeout"/> (default 3 s).</summary>
+    public static string? RuntimeVersion(int pid, TimeSpan? timeout = null)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Replace('\0', ' ');
+            // GetProcessInfo is not public in every version of the client: reach it by name.
+            var method = typeof(DiagnosticsClient).GetMethod("GetProcessInfo", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, Type.EmptyTypes);
+            if (method == null) return null;
+            var task = Task.Run(() => method.Invoke(new DiagnosticsClient(pid), null));
+            if (!task.Wait(timeout ?? TimeSpan.FromSeconds(3))) return null;
+            var info = task.Result;
+            string? v = info?.GetType().GetProperty("ClrProductVersionString")?.GetValue(info) as string;
+            if (string.IsNullOrEmpty(v)) return null;
+            int plus = v.IndexOf('+');
+            return plus > 0 ? v[..plus] : v;
+        }
+        catch (AggregateException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The process's command line, arguments joined by spaces ("" when unknown).</summary>
+    public static string CommandLine(int pid) => string.Join(' ', Arguments(pid));
+
+    /// <summary>The process's arguments (empty when unknown).</summary>
+    private static string[] Arguments(int pid)
+    {
+        try
+        {
+            string raw = File.ReadAllText($"/proc/{pid}/cmdline");
+            return raw.Length == 0 ? Array.Empty<string>() : raw.TrimEnd('\0').Split('\0');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "";
+            return Array.Empty<string>();
         }
     }
 }
