@@ -1,4 +1,5 @@
 using Pprof.Cli.Driver;
+using Pprof.Profiles.Go;
 
 namespace Pprof.Cli.Tests;
 
@@ -132,7 +133,7 @@ public sealed class DriverUnitTests
     [InlineData(1e21, "1e+21")]
     [InlineData(123456789012.5, "123456789012.5")]
     [InlineData(-0.25, "-0.25")]
-    public void FormatsFloatsAsGo(double v, string text) => Assert.Equal(text, GoParse.FormatFloat(v));
+    public void FormatsFloatsAsGo(double v, string text) => Assert.Equal(text, GoFormat.G(v));
 
     [Fact]
     public void CommandOverridesFollowPprof()

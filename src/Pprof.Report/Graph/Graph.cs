@@ -1,7 +1,7 @@
+using Pprof.Profiles.Go;
 using System.Text;
 using System.Text.RegularExpressions;
 using Pprof.Profiles;
-using Pprof.Profiles.Internal;
 
 namespace Pprof.Report;
 

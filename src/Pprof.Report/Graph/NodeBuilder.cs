@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using Pprof.Profiles;
 
 namespace Pprof.Report;

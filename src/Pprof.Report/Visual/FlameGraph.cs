@@ -8,7 +8,7 @@ namespace Pprof.Report.Visual;
 /// out in pre-order. Node 0 is the root; every node records its frame name, depth, and cumulative and flat values of
 /// the current profile and, in a comparison, of the base. Frames narrower than <see cref="FlameGraphOptions.MinFraction"/>
 /// of the whole are left out (their weight stays in their parent's cumulative value).</summary>
-internal sealed class FlameGraph
+public sealed class FlameGraph
 {
     private readonly List<string> _names = new();
     private int[] _name = new int[1024];
@@ -20,11 +20,15 @@ internal sealed class FlameGraph
 
     private FlameGraph(FlameGraphOptions options) => Options = options;
 
+    /// <summary>The label (<c>pprof::base</c> = <c>true</c>) that marks a comparison's base samples; a profile with
+    /// such samples (or negative values) is drawn as a comparison.</summary>
+    public const string BaseLabel = StackTable.BaseLabel;
+
     /// <summary>The options the graph was built with.</summary>
     internal FlameGraphOptions Options { get; }
 
     /// <summary>The number of nodes, the root included.</summary>
-    internal int Count { get; private set; }
+    public int Count { get; private set; }
 
     /// <summary>Whether the graph compares a profile against a base.</summary>
     internal bool IsDiff { get; private set; }
@@ -33,7 +37,7 @@ internal sealed class FlameGraph
     internal IReadOnlyList<string> Names => _names;
 
     /// <summary>The number of frames the option <see cref="FlameGraphOptions.MinFraction"/> left out (children of kept nodes).</summary>
-    internal int DroppedNodes { get; private set; }
+    public int DroppedNodes { get; private set; }
 
     /// <summary>The frame name of node <paramref name="i"/> (the root's is <c>root</c>).</summary>
     internal string NameOf(int i) => i == 0 ? "root" : _names[_name[i]];
@@ -54,7 +58,7 @@ internal sealed class FlameGraph
     internal long BaseFlatOf(int i) => _baseFlat[i];
 
     /// <summary>Builds the flame graph of <paramref name="profile"/>.</summary>
-    internal static FlameGraph Build(Profile profile, FlameGraphOptions options)
+    public static FlameGraph Build(Profile profile, FlameGraphOptions options)
     {
         var table = StackTable.Build(profile, options.SampleValue);
         var g = new FlameGraph(options) { IsDiff = table.HasBase };
@@ -296,7 +300,7 @@ internal sealed class FlameGraph
     /// "name":[...],"depth":[...],"cum":[...],"flat":[...]}</c> plus <c>"baseCum"</c> and <c>"baseFlat"</c> in a
     /// comparison. Node arrays are parallel and in pre-order; <c>name</c> indexes <c>names</c> (-1 for the root).
     /// Safe to embed in an HTML script element.</summary>
-    internal void WriteJson(Stream output)
+    public void WriteJson(Stream output)
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, SkipValidation = true });
         w.WriteStartObject();

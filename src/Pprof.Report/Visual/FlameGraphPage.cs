@@ -5,10 +5,10 @@ namespace Pprof.Report.Visual;
 
 /// <summary>Writes a flame graph as one self-contained HTML file: styles, script and data inline, nothing fetched
 /// from the network.</summary>
-internal static class FlameGraphPage
+public static class FlameGraphPage
 {
     /// <summary>Writes the page for <paramref name="graph"/> to <paramref name="output"/> (UTF-8).</summary>
-    internal static void Write(Stream output, FlameGraph graph)
+    public static void Write(Stream output, FlameGraph graph)
     {
         var o = graph.Options;
         var title = o.Title.Length != 0 ? o.Title : "Flame graph";

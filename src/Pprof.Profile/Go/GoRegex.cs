@@ -2,21 +2,31 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Pprof.Cli.Driver;
+namespace Pprof.Profiles.Go;
 
-/// <summary>Compiles regular expressions written in Go's RE2 syntax (what pprof accepts) into .NET
-/// <see cref="Regex"/> objects with the same matching behaviour. Syntax RE2 rejects (backreferences, lookaround,
-/// possessive quantifiers, ...) is rejected here too, with Go's error wording.</summary>
-internal static class GoRegex
+/// <summary>Go's <c>regexp.Compile</c>: compiles a regular expression written in Go's RE2 syntax (the syntax pprof
+/// accepts) into a .NET <see cref="Regex"/> with the same matching behaviour, run by .NET's non-backtracking engine so
+/// that matching takes time linear in the input whatever the pattern. Syntax RE2 rejects (backreferences, lookaround,
+/// possessive quantifiers, ...) is rejected with Go's error text; nothing falls back to a backtracking engine.</summary>
+public static class GoRegex
 {
-    /// <summary>Translates and compiles <paramref name="pattern"/>; throws <see cref="GoRegexException"/> with Go's
-    /// message (<c>error parsing regexp: ...</c>) when it is not a valid RE2 expression.</summary>
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    /// <summary>Translates and compiles <paramref name="pattern"/>.</summary>
+    /// <exception cref="GoRegexException">The pattern is not valid RE2 syntax or is too large to run; the message is
+    /// Go's (<c>error parsing regexp: ...</c>).</exception>
     public static Regex Compile(string pattern)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
         string translated = Translate(pattern);
         try
         {
-            return new Regex(translated, RegexOptions.CultureInvariant);
+            return new Regex(translated, Options);
+        }
+        catch (NotSupportedException)
+        {
+            // The non-backtracking engine refuses patterns whose automaton would be too large.
+            throw new GoRegexException($"error parsing regexp: expression too large: `{pattern}`");
         }
         catch (ArgumentException e)
         {
@@ -25,7 +35,7 @@ internal static class GoRegex
     }
 
     /// <summary>Returns the .NET pattern equivalent to the RE2 <paramref name="pattern"/>.</summary>
-    public static string Translate(string pattern) => new Translator(pattern).Run();
+    internal static string Translate(string pattern) => new Translator(pattern).Run();
 
     private sealed class Translator
     {
