@@ -10,9 +10,10 @@ namespace Pprof.Profiles.Go;
 /// possessive quantifiers, ...) is rejected with Go's error text; nothing falls back to a backtracking engine.</summary>
 public static class GoRegex
 {
-    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+    private const RegexOptions EngineOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    /// <summary>Translates and compiles <paramref name="pattern"/>.</summary>
+    /// <summary>Translates and compiles <paramref name="pattern"/>. The result's <see cref="Regex.ToString"/> is
+    /// <paramref name="pattern"/>, as Go's <c>Regexp.String</c> is its source text.</summary>
     /// <exception cref="GoRegexException">The pattern is not valid RE2 syntax or is too large to run; the message is
     /// Go's (<c>error parsing regexp: ...</c>).</exception>
     public static Regex Compile(string pattern)
@@ -21,7 +22,7 @@ public static class GoRegex
         string translated = Translate(pattern);
         try
         {
-            return new Regex(translated, Options);
+            return new Compiled(pattern, translated);
         }
         catch (NotSupportedException)
         {
@@ -32,6 +33,16 @@ public static class GoRegex
         {
             throw new GoRegexException("error parsing regexp: " + e.Message);
         }
+    }
+
+    /// <summary>A compiled RE2 pattern that prints as its source text.</summary>
+    private sealed class Compiled : Regex
+    {
+        private readonly string _source;
+
+        public Compiled(string source, string translated) : base(translated, EngineOptions) => _source = source;
+
+        public override string ToString() => _source;
     }
 
     /// <summary>Returns the .NET pattern equivalent to the RE2 <paramref name="pattern"/>.</summary>
@@ -45,6 +56,10 @@ public static class GoRegex
         private bool _multiLine;
         private bool _ungreedy;
         private int _depth;
+
+        /// <summary>The repeat weight of the atom just parsed: the largest product of explicit repeat counts on any path
+        /// into it (Go allows at most 1000 copies of the innermost thing).</summary>
+        private int _atomWeight;
 
         public Translator(string s) => _s = s;
 
@@ -63,34 +78,42 @@ public static class GoRegex
         private static GoRegexException Fail(string code, string expr) =>
             new($"error parsing regexp: {code}: `{expr}`");
 
-        private void ParseAlternation()
+        /// <summary>Parses alternatives; returns their repeat weight.</summary>
+        private int ParseAlternation()
         {
-            ParseConcat();
+            int weight = ParseConcat();
             while (_pos < _s.Length && _s[_pos] == '|')
             {
                 _out.Append('|');
                 _pos++;
-                ParseConcat();
+                weight = Math.Max(weight, ParseConcat());
             }
+            return weight;
         }
 
-        private void ParseConcat()
+        /// <summary>Parses a sequence of atoms; returns its repeat weight.</summary>
+        private int ParseConcat()
         {
+            int weight = 1;
             // Each iteration emits one atom, then any repetition operators after it.
             while (_pos < _s.Length)
             {
                 char c = _s[_pos];
-                if (c == '|' || c == ')') return;
+                if (c == '|' || c == ')') return weight;
                 if (c is '*' or '+' or '?')
                     throw Fail("missing argument to repetition operator", c.ToString());
                 if (c == '{' && TryRepeat(_pos, out int rEnd, out _, out _))
                     throw Fail("missing argument to repetition operator", _s[_pos..rEnd]);
+                _atomWeight = 1;
                 ParseAtom();
-                ParseRepetitions();
+                weight = Math.Max(weight, ParseRepetitions(_atomWeight));
             }
+            return weight;
         }
 
-        private void ParseRepetitions()
+        /// <summary>Parses the repetition operators after an atom of repeat weight <paramref name="weight"/>; returns
+        /// the weight with them. Like Go, rejects explicit repeats that nest to more than 1000 copies.</summary>
+        private int ParseRepetitions(int weight)
         {
             string? lastOp = null;
             int opStart = -1;
@@ -110,10 +133,15 @@ public static class GoRegex
                         throw Fail("invalid repeat count", _s[start..end]);
                     _pos = end;
                     op = _s[start..end];
+                    // Go's repeatIsValid: a {0} stops the count, {n,} counts n (at least 1).
+                    int copies = max == 0 ? 0 : max < 0 ? Math.Max(min, 1) : max;
+                    weight = (int)Math.Min((long)copies * weight, int.MaxValue);
+                    if ((min >= 2 || max >= 2) && weight > 1000)
+                        throw Fail("invalid repeat count", op);
                 }
                 else
                 {
-                    return;
+                    return weight;
                 }
                 bool lazy = false;
                 if (_pos < _s.Length && _s[_pos] == '?')
@@ -129,6 +157,7 @@ public static class GoRegex
                 lastOp = op;
                 opStart = start;
             }
+            return weight;
         }
 
         /// <summary>Recognises <c>{n}</c>, <c>{n,}</c>, <c>{n,m}</c> at <paramref name="at"/>.</summary>
@@ -299,11 +328,12 @@ public static class GoRegex
         {
             _depth++;
             if (_depth > 1000) throw Fail("expression nests too deeply", _s);
-            ParseAlternation();
+            int weight = ParseAlternation();
             if (_pos >= _s.Length) throw Fail("missing closing )", _s);
             _pos++; // ')'
             _out.Append(')');
             _depth--;
+            _atomWeight = weight;
         }
 
         private static bool IsWordName(string name)
