@@ -21,4 +21,8 @@ public sealed class FlameGraphOptions
 
     /// <summary>Header lines shown above the graph (file, type, time, active filters).</summary>
     public IReadOnlyList<string> Labels { get; init; } = Array.Empty<string>();
+
+    /// <summary>The deepest frame drawn: deeper stacks are cut there (their deeper frames count as the cut frame's own,
+    /// and the graph says so), so that stacks of any depth give a graph a browser can draw.</summary>
+    public int MaxDepth { get; init; } = 1000;
 }
