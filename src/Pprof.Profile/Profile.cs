@@ -281,7 +281,7 @@ public sealed partial class Profile
             if (!functions.TryAdd(f.Id, f)) throw Invalid($"multiple functions with same id: {f.Id}");
         }
         // Locations are looked up once per frame of every sample: index them by id in a flat array where ids allow.
-        var locations = Ops.IdMap<Location?>.ForLocations(Locations);
+        var locations = IdMap<Location?>.ForLocations(Locations);
         foreach (var l in Locations)
         {
             if (l == null) throw Invalid("profile has nil location");

@@ -134,4 +134,21 @@ public class DeepStackTests
             if (format != "Tags") Assert.True(output.Length > 0);
         });
     }
+
+    [Fact]
+    public void HugeLocationIdsGiveTheSameReportAsSmallOnes()
+    {
+        // Ids beyond the id table's array part take its dictionary part; the report must not change.
+        var small = VisualTestProfiles.Build(("main;f;leaf", 7), ("main;g", 3));
+        var huge = small.Copy();
+        ulong next = 1UL << 50;
+        foreach (var l in huge.Locations) l.Id = next++;
+        string Top(Profile p)
+        {
+            var output = new MemoryStream();
+            ReportGenerator.Generate(output, p, new ReportOptions { SampleValue = v => v[1], SampleType = "cpu", SampleUnit = "nanoseconds" });
+            return Encoding.UTF8.GetString(output.ToArray());
+        }
+        Assert.Equal(Top(small), Top(huge));
+    }
 }

@@ -62,7 +62,7 @@ public sealed class Graph
             var stack = sample.Locations;
             for (int i = stack.Length - 1; i >= 0; i--)
             {
-                var lineInfos = infos.Find(stack[i]);
+                var lineInfos = infos.GetOrDefault(stack[i].Id);
                 if (lineInfos == null) continue;
                 for (int lidx = lineInfos.Length - 1; lidx >= 0; lidx--)
                 {
@@ -119,7 +119,7 @@ public sealed class Graph
     {
         var (nodes, locations) = new NodeBuilder(profile, options).Build();
         var byId = new Dictionary<ulong, Node?[]>(profile.Locations.Count);
-        foreach (var l in profile.Locations) byId[l.Id] = locations.Find(l)!;
+        foreach (var l in profile.Locations) byId[l.Id] = locations.GetOrDefault(l.Id)!;
         return (nodes, byId);
     }
 
