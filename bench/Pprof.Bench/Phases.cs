@@ -26,28 +26,16 @@ internal static class Phases
             sw.Restart();
         }
         Profile p;
-        using (var f = File.OpenRead(path)) p = Profile.Parse(f, new Pprof.Profiles.ParseOptions { DeferCollections = true, KeepCollectionsDeferred = true });
+        // As the command line does for a one-shot report: collections held off from decoding to the end.
+        GC.TryStartNoGCRegion(Math.Min(new FileInfo(path).Length * 40, 4L << 30));
+        using (var f = File.OpenRead(path)) p = Profile.Parse(f);
         Step("parse");
         p = Profile.MergeConsuming(new[] { p });
         Step("merge");
         p.Aggregate(true, true, false, false, false, false, check: false);
         Step("aggregate");
         int index = p.SampleTypes.Count - 1;
-        var gopt = new GraphOptions { SampleValue = v => v[index], NodesOnly = true };
-        var g = Graph.New(p, gopt);
-        Step("nodes");
-        long cutoff = (long)(g.Nodes.Sum().Flat * 0.005);
-        var kept = g.DiscardLowFrequencyNodes(cutoff);
-        var keptGraph = new Graph(new Nodes(g.Nodes.Where(n => kept.Contains(n.Info))));
-        if (Environment.GetEnvironmentVariable("PHASES_DETAIL") == "1")
-        {
-            new NodeBuilder(p, new GraphOptions { SampleValue = v => v[index], KeptNodes = kept }).BuildIndexes();
-            Step("nodebuild");
-        }
-        InlineEdges.Add(p, new GraphOptions { SampleValue = v => v[index], KeptNodes = kept }, keptGraph);
-        Step("inline");
-        gopt = new GraphOptions { SampleValue = v => v[index], NoTags = true, KeptNodes = kept };
-        Graph.New(p, gopt);
+        Graph.New(p, new GraphOptions { SampleValue = v => v[index] });
         Step("graph");
         var o = new ReportOptions { OutputFormat = ReportFormat.Text, NodeFraction = 0.005, SampleType = "cpu", SampleUnit = "nanoseconds" };
         ReportGenerator.Generate(Stream.Null, p, o);

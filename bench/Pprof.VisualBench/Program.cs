@@ -22,15 +22,19 @@ if (args.Length >= 2 && args[0] == "shape")
 {
     // What the flame graph works on: stacks, frames, distinct stacks, and the tree's size at several cut-offs.
     var profile = Profile.Parse(File.ReadAllBytes(args[1]));
-    var t = StackTable.Build(profile, v => v[^1]);
     long frames = 0;
     var distinct = new HashSet<string>();
-    for (int i = 0; i < t.Count; i++)
+    var names = new HashSet<string>();
+    foreach (var s in profile.Samples)
     {
-        frames += t.Length[i];
-        distinct.Add(string.Join(",", t.Frames.AsSpan(t.Start[i], t.Length[i]).ToArray()));
+        foreach (var loc in s.Locations)
+        {
+            frames += Math.Max(1, loc.Lines.Length);
+            foreach (var line in loc.Lines) names.Add(line.Function?.Name ?? "");
+        }
+        distinct.Add(string.Join(",", s.Locations.Select(l => l.Id)));
     }
-    Console.WriteLine($"samples {t.Count}, frames {frames}, names {t.Names.Length}, distinct stacks {distinct.Count}, locations {profile.Locations.Count}");
+    Console.WriteLine($"samples {profile.Samples.Count}, frames {frames}, names {names.Count}, distinct stacks {distinct.Count}, locations {profile.Locations.Count}");
     foreach (var mf in new[] { 0.0001, 0.00001, 0.0 })
     {
         double c0 = ThreadCpuMs();
@@ -85,28 +89,23 @@ if (args.Length >= 2 && args[0] == "data")
         bytes = ms.Length;
         times.Add(sw.Elapsed.TotalMilliseconds);
     }
-    // Where the time goes, in this thread's CPU time: the stack table, the tree over it, the JSON.
-    var tableMs = new List<double>();
+    // Where the time goes, in this thread's CPU time: the tree (stack table included), the JSON.
     var treeMs = new List<double>();
     var jsonMs = new List<double>();
     for (int i = 0; i < Math.Min(3, iterations); i++)
     {
         GC.Collect();
-        double t0 = ThreadCpuMs();
-        StackTable.Build(profile, options.SampleValue);
         double t1 = ThreadCpuMs();
         var g = FlameGraph.Build(profile, options);
         double t2 = ThreadCpuMs();
         g.WriteJson(new MemoryStream());
         double t3 = ThreadCpuMs();
-        tableMs.Add(t1 - t0);
-        treeMs.Add(t2 - t1 - (t1 - t0));
+        treeMs.Add(t2 - t1);
         jsonMs.Add(t3 - t2);
     }
-    tableMs.Sort();
     treeMs.Sort();
     jsonMs.Sort();
-    Console.WriteLine($"  phases (thread CPU, min of {tableMs.Count}): stack table {tableMs[0]:F0} ms, tree {treeMs[0]:F0} ms (build minus table), JSON {jsonMs[0]:F0} ms");
+    Console.WriteLine($"  phases (thread CPU, min of {treeMs.Count}): tree {treeMs[0]:F0} ms, JSON {jsonMs[0]:F0} ms");
     times.Sort();
     cpu.Sort();
     Console.WriteLine($"flame-graph data for {Path.GetFileName(args[1])} ({profile.Samples.Count} samples): median {times[times.Count / 2]:F0} ms, " +

@@ -17,7 +17,8 @@ public sealed partial class Profile
     /// <summary><see cref="Merge(IReadOnlyList{Profile})"/> for callers that discard the sources afterwards (the
     /// command line's fetch): the sources' samples and value arrays are reused in the result rather than copied, so a
     /// large profile is not held twice. The sources are left unusable and must not share samples.</summary>
-    internal static Profile MergeConsuming(IReadOnlyList<Profile> sources) => MergeCore(sources, consume: true);
+    /// <exception cref="ProfileFormatException">No sources, or sources with different sample or period types.</exception>
+    public static Profile MergeConsuming(IReadOnlyList<Profile> sources) => MergeCore(sources, consume: true);
 
     private static Profile MergeCore(IReadOnlyList<Profile> sources, bool consume)
     {

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Text.RegularExpressions;
 using Pprof.Profiles.Ops;
 
@@ -116,11 +117,11 @@ public sealed partial class Profile
     {
         try
         {
-            re = new Regex("^(" + pattern + @")\z", RegexOptions.CultureInvariant);
+            re = GoRegex.Compile("^(" + pattern + ")$");
             error = null;
             return true;
         }
-        catch (ArgumentException e)
+        catch (GoRegexException e)
         {
             re = null;
             error = $"failed to compile regexp {pattern}: {e.Message}";

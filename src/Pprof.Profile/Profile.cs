@@ -60,14 +60,14 @@ public sealed partial class Profile
         // next to the decompressed ones and the profile.
         if (stream.CanSeek && Gzip.IsGzipStream(stream, out long compressedLength))
         {
-            // With collections deferred, a large profile is decompressed outside the managed heap and that memory is
-            // returned as soon as the profile is decoded.
-            if (options.DeferCollections && compressedLength >= DeferCollectionsMinBytes / 8
+            // A large profile is decompressed outside the managed heap, and that memory is returned as soon as the
+            // profile is decoded: the garbage collector never has to copy or scan it.
+            if (compressedLength >= NativeDecompressionMinBytes
                 && Gzip.TryDecompressNative(stream, compressedLength, options.MaxDecompressedBytes) is { } native)
             {
                 using (native)
                 {
-                    var p = TryParseDecompressedProto(native.Memory, options);
+                    var p = TryParseDecompressedProto(native.Memory);
                     if (p != null) return p;
                     // Not profile.proto: the legacy parsers read arrays.
                     return ParseDecompressed(native.GetSpan().ToArray(), options);
@@ -91,7 +91,7 @@ public sealed partial class Profile
     /// <summary>Reads an uncompressed profile: profile.proto, else each legacy format in turn.</summary>
     private static Profile ParseDecompressed(byte[] data, ParseOptions options)
     {
-        var p = TryParseDecompressedProto(data, options);
+        var p = TryParseDecompressedProto(data);
         if (p != null) return p;
         Profile? legacy;
         try
@@ -107,25 +107,11 @@ public sealed partial class Profile
         return legacy;
     }
 
-    /// <summary>Decodes decompressed profile.proto <paramref name="data"/> (collections deferred when the options ask);
-    /// null when it is not profile.proto (the legacy formats are then to be tried).</summary>
-    private static Profile? TryParseDecompressedProto(ReadOnlyMemory<byte> data, ParseOptions options)
+    /// <summary>Decodes decompressed profile.proto <paramref name="data"/>; null when it is not profile.proto (the
+    /// legacy formats are then to be tried).</summary>
+    private static Profile? TryParseDecompressedProto(ReadOnlyMemory<byte> data)
     {
-        bool deferred = options.DeferCollections && data.Length >= DeferCollectionsMinBytes
-            && StartNoGCRegion(data.Length, options.KeepCollectionsDeferred ? DeferredBytesPerByteForAnalysis : DeferredBytesPerByte);
-        bool keep = false;
-        Profile? p;
-        string? protoError;
-        bool decoded, final;
-        try
-        {
-            decoded = ProfileDecoder.TryDecode(data, out p, out protoError, out final);
-            keep = decoded && options.KeepCollectionsDeferred;
-        }
-        finally
-        {
-            if (deferred && !keep) EndNoGCRegion();
-        }
+        bool decoded = ProfileDecoder.TryDecode(data, out Profile? p, out string? protoError, out bool final);
         if (decoded)
         {
             // The decoder has checked ids and references; what remains of CheckValid is cheap.
@@ -137,46 +123,8 @@ public sealed partial class Profile
         return null;
     }
 
-    /// <summary>Profiles smaller than this decode quickly enough with collections on.</summary>
-    private const int DeferCollectionsMinBytes = 8 << 20;
-
-    /// <summary>Decoding a large profile allocates about six times the message's size.</summary>
-    private const long DeferredBytesPerByte = 8;
-
-    /// <summary>Decoding and then one report (merge, aggregation, graphs) allocate about seven times the message's size
-    /// on large profiles; more for profiles whose call graph has millions of edges.</summary>
-    private const long DeferredBytesPerByteForAnalysis = 10;
-
-    /// <summary>Starts a no-GC region of <paramref name="bytesPerByte"/> times <paramref name="length"/>. False when
-    /// the runtime refuses.</summary>
-    private static bool StartNoGCRegion(int length, long bytesPerByte)
-    {
-        try
-        {
-            return GC.TryStartNoGCRegion(Math.Min(length * bytesPerByte, 4L << 30));
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Ends the deferral of collections that <see cref="ParseOptions.KeepCollectionsDeferred"/> left in place
-    /// (nothing when there is none).</summary>
-    internal static void EndDeferredCollections() => EndNoGCRegion();
-
-    /// <summary>Ends the region <see cref="StartNoGCRegion"/> started, if the runtime has not ended it already (by a
-    /// collection when the allocations outgrew it).</summary>
-    private static void EndNoGCRegion()
-    {
-        try
-        {
-            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
+    /// <summary>Gzipped profiles from this size on are decompressed into native memory.</summary>
+    private const long NativeDecompressionMinBytes = 1 << 20;
 
     /// <summary>Decodes an uncompressed profile.proto message without trying legacy formats or validating.</summary>
     public static Profile ParseUncompressed(ReadOnlySpan<byte> data)
@@ -333,7 +281,7 @@ public sealed partial class Profile
             if (!functions.TryAdd(f.Id, f)) throw Invalid($"multiple functions with same id: {f.Id}");
         }
         // Locations are looked up once per frame of every sample: index them by id in a flat array where ids allow.
-        var locations = Ops.IdMap<Location?>.ForLocations(Locations);
+        var locations = IdMap<Location?>.ForLocations(Locations);
         foreach (var l in Locations)
         {
             if (l == null) throw Invalid("profile has nil location");

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Globalization;
 using System.Text;
 using Pprof.Profiles;
@@ -24,7 +25,7 @@ internal static class GoDump
         ss.Add("Mappings");
         foreach (var m in p.Mappings) ss.Add(MappingString(m));
         return string.Join("\n", ss) + "\n" +
-               $"Time={p.TimeNanos} Dur={p.DurationNanos} Drop=\"{Profile.GoQuote(p.DropFrames)}\" Keep=\"{Profile.GoQuote(p.KeepFrames)}\" Default=\"{Profile.GoQuote(p.DefaultSampleType)}\"\n";
+               $"Time={p.TimeNanos} Dur={p.DurationNanos} Drop={GoStrconv.Quote(p.DropFrames)} Keep={GoStrconv.Quote(p.KeepFrames)} Default={GoStrconv.Quote(p.DefaultSampleType)}\n";
     }
 
     private static string Hex(ulong v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);

@@ -1,4 +1,4 @@
-using Pprof.Report.Internal;
+using Pprof.Profiles.Go;
 
 namespace Pprof.Report.Tests;
 

@@ -1,4 +1,5 @@
 using Pprof.Cli.Driver;
+using Pprof.Profiles.Go;
 
 namespace Pprof.Cli.Tests;
 
@@ -102,6 +103,30 @@ public sealed class DriverUnitTests
         Assert.True(help.HelpRequested);
     }
 
+    // Go's flag package parses ints with strconv.ParseInt(s, 0, 64): underscores between digits and after a base
+    // prefix are accepted, others rejected (results printed by go1.19.8's flag package).
+    [Theory]
+    [InlineData("1_000", 1000, null)]
+    [InlineData("0x_3", 3, null)]
+    [InlineData("0_17", 15, null)]
+    [InlineData("0x__1", 0, "parse error")]
+    [InlineData("1__0", 0, "parse error")]
+    [InlineData("_1", 0, "parse error")]
+    [InlineData("99999999999999999999", 0, "value out of range")]
+    public void IntFlagsParseAsGo(string text, long value, string? error)
+    {
+        var f = new FlagSet();
+        f.DefineInt("nodecount", 0);
+        if (error == null)
+        {
+            f.Parse(["-nodecount=" + text]);
+            Assert.Equal(value, f.GetInt("nodecount"));
+            return;
+        }
+        var e = Assert.Throws<PprofException>(() => f.Parse(["-nodecount=" + text]));
+        Assert.Equal($"invalid value \"{text}\" for flag -nodecount: {error}", e.Message);
+    }
+
     [Theory]
     [InlineData("1mb:2gb", 1L << 20, "B", true)]
     [InlineData("1mb:2gb", (1L << 20) - 1, "bytes", false)]
@@ -130,9 +155,11 @@ public sealed class DriverUnitTests
     [InlineData(80.0, "80")]
     [InlineData(1e-5, "1e-05")]
     [InlineData(1e21, "1e+21")]
-    [InlineData(123456789012.5, "123456789012.5")]
+    [InlineData(123456789012.5, "1.234567890125e+11")]
+    [InlineData(1e6, "1e+06")]
+    [InlineData(123456.0, "123456")]
     [InlineData(-0.25, "-0.25")]
-    public void FormatsFloatsAsGo(double v, string text) => Assert.Equal(text, GoParse.FormatFloat(v));
+    public void FormatsFloatsAsGo(double v, string text) => Assert.Equal(text, GoFormat.G(v));
 
     [Fact]
     public void CommandOverridesFollowPprof()

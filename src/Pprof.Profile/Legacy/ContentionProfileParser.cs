@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Profiles.Legacy;
 
 /// <summary>Contention and mutex text profiles: C++ "--- contentionz" and Go's "--- mutex:" / "--- contention:".</summary>

@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Profiles.Legacy;
 
 /// <summary>Go count profiles in text form (<c>goroutine</c>/<c>threadcreate</c> with <c>debug=1</c>): "goroutine profile: total N".</summary>

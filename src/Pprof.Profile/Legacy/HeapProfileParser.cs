@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Profiles.Legacy;
 
 /// <summary>Legacy heap, growth and fragmentation text profiles (gperftools heapz/growthz, Go's <c>heap?debug=1</c>).</summary>

@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Profiles.Legacy;
 
 /// <summary>Java profiles: heapz and contentionz text, and the Java flavour of the binary CPU profile, each followed
@@ -175,7 +177,7 @@ internal static class JavaProfileParser
             {
                 // A shared library path: only its base name is interesting.
                 lineFunc = filePath[1];
-                lineFile = GoStrconv.Base(filePath[2]);
+                lineFile = GoPath.Base(filePath[2]);
             }
             else if (jloc[2].Contains("generated stub/JIT", StringComparison.Ordinal))
             {

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Text.RegularExpressions;
 
 namespace Pprof.Profiles.Legacy;

@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Profiles.Legacy;
 
 /// <summary>The memory-map section of legacy profiles (<c>/proc/self/maps</c> and briefer forms) and pprof's fix-ups

@@ -156,26 +156,26 @@ internal static class ProfileDecoder
         p.DocUrl = Str(st, docX);
 
         // Resolve the ids of mappings and functions, then decode samples straight into location references.
-        var mappingsById = new IdTable<Mapping>(mappings.Count, "mapping");
-        foreach (var m in p.Mappings) mappingsById.Add(m.Id, m);
-        var functionsById = new IdTable<Function>(functions.Count, "function");
-        foreach (var f in p.Functions) functionsById.Add(f.Id, f);
-        var locationsById = new IdTable<Location>(locations.Count, "location");
+        var mappingsById = new IdMap<Mapping?>((ulong)mappings.Count, mappings.Count);
+        foreach (var m in p.Mappings) AddUnique(mappingsById, m.Id, m, "mapping");
+        var functionsById = new IdMap<Function?>((ulong)functions.Count, functions.Count);
+        foreach (var f in p.Functions) AddUnique(functionsById, f.Id, f, "function");
+        var locationsById = new IdMap<Location?>((ulong)locations.Count, locations.Count);
         int fidIndex = 0;
         for (int i = 0; i < p.Locations.Count; i++)
         {
             var loc = p.Locations[i];
             // As in pprof, a mapping id with no mapping leaves the location without one.
-            if (mapIds[i] != 0) loc.Mapping = mappingsById.Get(mapIds[i]);
+            if (mapIds[i] != 0) loc.Mapping = mappingsById.GetOrDefault(mapIds[i]);
             var lines = loc.Lines;
             for (int j = 0; j < lines.Length; j++)
             {
                 ulong fid = lineFids[fidIndex++];
                 if (fid == 0) continue;
-                lines[j].Function = functionsById.Get(fid)
+                lines[j].Function = functionsById.GetOrDefault(fid)
                     ?? throw new ProfileFormatException($"malformed profile: location {loc.Id} refers to function {fid}, which is not in the profile's function table");
             }
-            locationsById.Add(loc.Id, loc);
+            AddUnique(locationsById, loc.Id, loc, "location");
         }
         if (array != null && samples.Count >= ParallelMinSamples && Environment.ProcessorCount > 1)
         {
@@ -342,7 +342,7 @@ internal static class ProfileDecoder
     /// <summary>Decodes the samples in contiguous slices on several threads (samples are independent once the location
     /// table is built). A bad sample fails the decode with the error of the first bad sample in the file, as the
     /// sequential loop would.</summary>
-    private static Sample[] DecodeSamplesInParallel(ReadOnlyMemory<byte> data, Ranges samples, string[] st, IdTable<Location> locationsById)
+    private static Sample[] DecodeSamplesInParallel(ReadOnlyMemory<byte> data, Ranges samples, string[] st, IdMap<Location?> locationsById)
     {
         var result = new Sample[samples.Count];
         int slices = Math.Min(Environment.ProcessorCount, 8);
@@ -373,7 +373,7 @@ internal static class ProfileDecoder
 
     /// <summary>Decodes a sample, resolving its location ids. Packed ids and values (what every writer produces) are
     /// decoded straight into arrays of the right size.</summary>
-    private static Sample DecodeSample(ReadOnlySpan<byte> span, string[] st, IdTable<Location> locations, List<(long Key, long Str, long Num, long Unit)> labelBuf)
+    private static Sample DecodeSample(ReadOnlySpan<byte> span, string[] st, IdMap<Location?> locations, List<(long Key, long Str, long Num, long Unit)> labelBuf)
     {
         var r = new ProtoReader(span);
         Location[] locs = Array.Empty<Location>();
@@ -440,8 +440,15 @@ internal static class ProfileDecoder
         return s;
     }
 
-    private static Location Resolve(IdTable<Location> locations, ulong id) =>
-        locations.Get(id) ?? throw new ProfileFormatException($"malformed profile: sample refers to location {id}, which is not in the profile's location table");
+    /// <summary>Adds an entity by id; throws for id 0 and for duplicate ids (what pprof's validation rejects).</summary>
+    private static void AddUnique<T>(IdMap<T?> byId, ulong id, T value, string kind) where T : class
+    {
+        if (id == 0) throw new ProfileFormatException($"malformed profile: found {kind} with reserved id 0");
+        if (!byId.TryAdd(id, value)) throw new ProfileFormatException($"malformed profile: multiple {kind}s with same id: {id}");
+    }
+
+    private static Location Resolve(IdMap<Location?> locations, ulong id) =>
+        locations.GetOrDefault(id) ?? throw new ProfileFormatException($"malformed profile: sample refers to location {id}, which is not in the profile's location table");
 
     /// <summary>Reads one varint of a packed field (at most ten bytes, as pprof allows). A varint cut off by the end of the
     /// field is an error; counting terminator bytes beforehand sized the destination exactly.</summary>

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Globalization;
 using System.Text;
 

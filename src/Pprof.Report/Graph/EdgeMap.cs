@@ -1,6 +1,6 @@
+using Pprof.Profiles.Go;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
-using Pprof.Profiles.Internal;
 
 namespace Pprof.Report;
 

@@ -1,7 +1,7 @@
+using Pprof.Profiles.Go;
 using System.Text;
 using System.Text.RegularExpressions;
 using Pprof.Profiles;
-using Pprof.Profiles.Internal;
 
 namespace Pprof.Report;
 
@@ -13,11 +13,11 @@ public sealed class Graph
     internal const int MaxNodelets = 4;
 
     private const string W = "[0-9A-Za-z_]";
-    private static readonly Regex JavaRegex = new(@"^(?:[a-z]" + W + @"*\.)*([A-Z][0-9A-Za-z_$]*\.(?:<init>|[a-z][0-9A-Za-z_$]*(?:\$[0-9]+)?))(?:\(|\z)", RegexOptions.CultureInvariant);
-    private static readonly Regex GoRegex = new(@"^(?:[0-9A-Za-z_\-.]+/)+(.+)", RegexOptions.CultureInvariant);
-    private static readonly Regex GoVersionRegex = new(@"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)\z", RegexOptions.CultureInvariant);
-    private static readonly Regex CppRegex = new(@"^(?:[_a-zA-Z]" + W + @"*::)+(_*[A-Z]" + W + @"*::~?[_a-zA-Z]" + W + @"*(?:<.*>)?)", RegexOptions.CultureInvariant);
-    private static readonly Regex CppAnonymousPrefixRegex = new(@"^\(anonymous namespace\)::", RegexOptions.CultureInvariant);
+    private static readonly Regex JavaRegex = new(@"^(?:[a-z]" + W + @"*\.)*([A-Z][0-9A-Za-z_$]*\.(?:<init>|[a-z][0-9A-Za-z_$]*(?:\$[0-9]+)?))(?:\(|\z)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex GoRegex = new(@"^(?:[0-9A-Za-z_\-.]+/)+(.+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex GoVersionRegex = new(@"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex CppRegex = new(@"^(?:[_a-zA-Z]" + W + @"*::)+(_*[A-Z]" + W + @"*::~?[_a-zA-Z]" + W + @"*(?:<.*>)?)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex CppAnonymousPrefixRegex = new(@"^\(anonymous namespace\)::", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Creates a graph holding <paramref name="nodes"/>.</summary>
     public Graph(Nodes nodes) => Nodes = nodes;
@@ -62,7 +62,7 @@ public sealed class Graph
             var stack = sample.Locations;
             for (int i = stack.Length - 1; i >= 0; i--)
             {
-                var lineInfos = infos.Find(stack[i]);
+                var lineInfos = infos.GetOrDefault(stack[i].Id);
                 if (lineInfos == null) continue;
                 for (int lidx = lineInfos.Length - 1; lidx >= 0; lidx--)
                 {
@@ -119,7 +119,7 @@ public sealed class Graph
     {
         var (nodes, locations) = new NodeBuilder(profile, options).Build();
         var byId = new Dictionary<ulong, Node?[]>(profile.Locations.Count);
-        foreach (var l in profile.Locations) byId[l.Id] = locations.Find(l)!;
+        foreach (var l in profile.Locations) byId[l.Id] = locations.GetOrDefault(l.Id)!;
         return (nodes, byId);
     }
 

@@ -57,7 +57,7 @@ internal sealed class GraphAccumulator
         _seen = new int[n];
     }
 
-    public void AddSamples(Profile prof, LocationTable<int[]> locations, GraphOptions o)
+    public void AddSamples(Profile prof, IdMap<int[]?> locations, GraphOptions o)
     {
         var valueOf = o.SampleValue;
         var divisorOf = o.SampleMeanDivisor;
@@ -373,45 +373,41 @@ internal sealed class GraphAccumulator
     }
 
     /// <summary>Each location's node ids as a range of one shared array, found by location id (through an array
-    /// when ids are dense, else a dictionary).</summary>
+    /// for the ids in the table's array part, else a dictionary).</summary>
     internal sealed class FlatLocations
     {
-        private readonly int[]? _startById;            // dense ids: location id to start; the range ends at the next id's start
+        private readonly int[] _startById;            // dense ids: location id to start; the range ends at the next id's start
         private readonly Dictionary<ulong, (int Start, int End)>? _sparse;
 
         public readonly int[] NodeIds;
 
-        /// <summary>Location id to the start of its range (the range ends where the next id's starts); null when ids are sparse.</summary>
-        public int[]? StartById => _startById;
+        /// <summary>Location id to the start of its range (the range ends where the next id's starts), when every
+        /// location id is in it; null when some are in the dictionary part (then use <see cref="Range"/>).</summary>
+        public int[]? StartById => _sparse == null ? _startById : null;
 
-        public FlatLocations(List<Location> locationList, LocationTable<int[]> table)
+        public FlatLocations(List<Location> locationList, IdMap<int[]?> table)
         {
             int total = 0;
-            foreach (var l in locationList) total += table.Find(l)?.Length ?? 0;
+            foreach (var l in locationList) total += table.GetOrDefault(l.Id)?.Length ?? 0;
             NodeIds = new int[total];
             var dense = table.Dense;
             int at = 0;
-            if (dense != null)
+            _startById = new int[dense.Length + 1];
+            for (int id = 0; id < dense.Length; id++)
             {
-                _startById = new int[dense.Length + 1];
-                for (int id = 0; id < dense.Length; id++)
+                _startById[id] = at;
+                if (dense[id] is { } ids)
                 {
-                    _startById[id] = at;
-                    if (dense[id] is { } ids)
-                    {
-                        ids.CopyTo(NodeIds, at);
-                        at += ids.Length;
-                    }
+                    ids.CopyTo(NodeIds, at);
+                    at += ids.Length;
                 }
-                _startById[dense.Length] = at;
-                _sparse = null;
-                return;
             }
-            _startById = null;
-            _sparse = new Dictionary<ulong, (int, int)>(locationList.Count);
+            _startById[dense.Length] = at;
             foreach (var l in locationList)
             {
-                if (table.Find(l) is not { } ids || _sparse.ContainsKey(l.Id)) continue;
+                if (l.Id < (ulong)dense.Length || table.GetOrDefault(l.Id) is not { } ids) continue;
+                _sparse ??= new Dictionary<ulong, (int, int)>();
+                if (_sparse.ContainsKey(l.Id)) continue;
                 ids.CopyTo(NodeIds, at);
                 _sparse[l.Id] = (at, at + ids.Length);
                 at += ids.Length;
@@ -423,12 +419,8 @@ internal sealed class GraphAccumulator
         public (int Start, int End) Range(Location l)
         {
             ulong id = l.Id;
-            if (_startById != null)
-            {
-                if (id >= (ulong)(_startById.Length - 1)) return (0, 0);
-                return (_startById[id], _startById[id + 1]);
-            }
-            return _sparse!.TryGetValue(id, out var r) ? r : (0, 0);
+            if (id < (ulong)(_startById.Length - 1)) return (_startById[id], _startById[id + 1]);
+            return _sparse != null && _sparse.TryGetValue(id, out var r) ? r : (0, 0);
         }
     }
 

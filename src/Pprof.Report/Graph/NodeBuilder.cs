@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using Pprof.Profiles;
 
 namespace Pprof.Report;
@@ -21,9 +22,9 @@ internal sealed class NodeBuilder
     }
 
     /// <summary>Creates the nodes of every location; returns all nodes (in creation order) and each location's nodes.</summary>
-    public (Nodes Nodes, LocationTable<Node?[]> Locations) Build()
+    public (Nodes Nodes, IdMap<Node?[]?> Locations) Build()
     {
-        var table = new LocationTable<Node?[]>(_profile.Locations);
+        var table = IdMap<Node?[]?>.ForLocations(_profile.Locations);
         foreach (var l in _profile.Locations)
         {
             string objfile = l.Mapping is { File.Length: > 0 } m ? m.File : "";
@@ -34,33 +35,33 @@ internal sealed class NodeBuilder
                 var info = MakeInfo(l, l.Lines.Length == 0 ? default : l.Lines[i], objfile);
                 nodes[i] = FindOrInsertNode(info, _options.KeptNodes);
             }
-            table.Set(l, nodes);
+            table.Set(l.Id, nodes);
         }
         return (_nodes, table);
     }
 
     /// <summary>Like <see cref="Build"/>, but each location maps to indexes into the returned nodes (-1 where
     /// <see cref="GraphOptions.KeptNodes"/> excludes the line).</summary>
-    public (Nodes Nodes, LocationTable<int[]> Locations) BuildIndexes()
+    public (Nodes Nodes, IdMap<int[]?> Locations) BuildIndexes()
     {
         var (nodes, byLocation) = Build();
         var index = new Dictionary<Node, int>(nodes.Count, ReferenceEqualityComparer.Instance);
         for (int i = 0; i < nodes.Count; i++) index[nodes[i]] = i;
-        var table = new LocationTable<int[]>(_profile.Locations);
+        var table = IdMap<int[]?>.ForLocations(_profile.Locations);
         foreach (var l in _profile.Locations)
         {
-            var locNodes = byLocation.Find(l)!;
+            var locNodes = byLocation.GetOrDefault(l.Id)!;
             var ids = new int[locNodes.Length];
             for (int i = 0; i < ids.Length; i++) ids[i] = locNodes[i] is { } n ? index[n] : -1;
-            table.Set(l, ids);
+            table.Set(l.Id, ids);
         }
         return (nodes, table);
     }
 
     /// <summary>Assigns an id to the identity of every location line; -1 where <see cref="GraphOptions.KeptNodes"/> excludes it.</summary>
-    public LocationTable<int[]> BuildInfoIds()
+    public IdMap<int[]?> BuildInfoIds()
     {
-        var table = new LocationTable<int[]>(_profile.Locations);
+        var table = IdMap<int[]?>.ForLocations(_profile.Locations);
         var kept = _options.KeptNodes;
         foreach (var l in _profile.Locations)
         {
@@ -72,7 +73,7 @@ internal sealed class NodeBuilder
                 var info = MakeInfo(l, l.Lines.Length == 0 ? default : l.Lines[i], objfile);
                 ids[i] = kept != null && !kept.Contains(info) ? -1 : IdOf(info);
             }
-            table.Set(l, ids);
+            table.Set(l.Id, ids);
         }
         return table;
     }

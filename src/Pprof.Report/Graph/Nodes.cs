@@ -1,4 +1,4 @@
-using Pprof.Profiles.Internal;
+using Pprof.Profiles.Go;
 
 namespace Pprof.Report;
 

@@ -1,5 +1,5 @@
+using Pprof.Profiles.Go;
 using Pprof.Profiles;
-using Pprof.Report.Internal;
 
 namespace Pprof.Report;
 

@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Report.Reports;
 
 /// <summary>Finds and caches source files for annotated listings, searching the <c>-source_path</c> directories (and

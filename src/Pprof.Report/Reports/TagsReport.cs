@@ -1,4 +1,4 @@
-using Pprof.Report.Internal;
+using Pprof.Profiles.Go;
 using System.Text;
 
 namespace Pprof.Report.Reports;

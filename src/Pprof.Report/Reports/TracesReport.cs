@@ -1,5 +1,5 @@
+using Pprof.Profiles.Go;
 using System.Text;
-using Pprof.Profiles.Internal;
 
 namespace Pprof.Report.Reports;
 

@@ -8,7 +8,7 @@ namespace Pprof.Report.Visual;
 /// out in pre-order. Node 0 is the root; every node records its frame name, depth, and cumulative and flat values of
 /// the current profile and, in a comparison, of the base. Frames narrower than <see cref="FlameGraphOptions.MinFraction"/>
 /// of the whole are left out (their weight stays in their parent's cumulative value).</summary>
-internal sealed class FlameGraph
+public sealed class FlameGraph
 {
     private readonly List<string> _names = new();
     private int[] _name = new int[1024];
@@ -20,11 +20,15 @@ internal sealed class FlameGraph
 
     private FlameGraph(FlameGraphOptions options) => Options = options;
 
+    /// <summary>The label (<c>pprof::base</c> = <c>true</c>) that marks a comparison's base samples; a profile with
+    /// such samples (or negative values) is drawn as a comparison.</summary>
+    public const string BaseLabel = StackTable.BaseLabel;
+
     /// <summary>The options the graph was built with.</summary>
     internal FlameGraphOptions Options { get; }
 
     /// <summary>The number of nodes, the root included.</summary>
-    internal int Count { get; private set; }
+    public int Count { get; private set; }
 
     /// <summary>Whether the graph compares a profile against a base.</summary>
     internal bool IsDiff { get; private set; }
@@ -32,8 +36,11 @@ internal sealed class FlameGraph
     /// <summary>The frame names the nodes refer to, in name order.</summary>
     internal IReadOnlyList<string> Names => _names;
 
+    /// <summary>The number of samples whose stacks are deeper than <see cref="FlameGraphOptions.MaxDepth"/> and were cut.</summary>
+    public int CutStacks { get; private set; }
+
     /// <summary>The number of frames the option <see cref="FlameGraphOptions.MinFraction"/> left out (children of kept nodes).</summary>
-    internal int DroppedNodes { get; private set; }
+    public int DroppedNodes { get; private set; }
 
     /// <summary>The frame name of node <paramref name="i"/> (the root's is <c>root</c>).</summary>
     internal string NameOf(int i) => i == 0 ? "root" : _names[_name[i]];
@@ -54,7 +61,7 @@ internal sealed class FlameGraph
     internal long BaseFlatOf(int i) => _baseFlat[i];
 
     /// <summary>Builds the flame graph of <paramref name="profile"/>.</summary>
-    internal static FlameGraph Build(Profile profile, FlameGraphOptions options)
+    public static FlameGraph Build(Profile profile, FlameGraphOptions options)
     {
         var table = StackTable.Build(profile, options.SampleValue);
         var g = new FlameGraph(options) { IsDiff = table.HasBase };
@@ -67,7 +74,7 @@ internal sealed class FlameGraph
             else total += values[i];
         }
         double minWidth = Math.Max(1, (total + baseTotal) * Math.Max(0, options.MinFraction));
-        var builder = new Builder(table, g, (long)Math.Ceiling(minWidth));
+        var builder = new Builder(table, g, (long)Math.Ceiling(minWidth), Math.Max(1, options.MaxDepth));
         int root = g.Add(-1, 0);
         builder.Expand(root, 0, table.Count, 0, false);
         return g;
@@ -123,6 +130,7 @@ internal sealed class FlameGraph
         private readonly string[] _frameNames;
         private readonly FlameGraph _g;
         private readonly long _minWidth;
+        private readonly int _maxDepth;
         // The samples, grouped by the node whose range holds them; a partition moves a range to the other buffer.
         private readonly Entry[] _a;
         private readonly Entry[] _b;
@@ -136,8 +144,9 @@ internal sealed class FlameGraph
         private int[] _stack = new int[256];
         private readonly int[] _nameMap;
 
-        internal Builder(StackTable table, FlameGraph g, long minWidth)
+        internal Builder(StackTable table, FlameGraph g, long minWidth, int maxDepth)
         {
+            _maxDepth = maxDepth;
             _frames = table.Frames;
             _frameNames = table.Names;
             _g = g;
@@ -160,10 +169,50 @@ internal sealed class FlameGraph
             Array.Fill(_nameMap, -1);
         }
 
-        /// <summary>Fills node <paramref name="node"/> from samples <c>[lo..hi)</c> of buffer <c>_b</c> if
-        /// <paramref name="inB"/>, else <c>_a</c>, whose stacks all pass through it at depth
-        /// <paramref name="depth"/> - 1, and adds its children.</summary>
+        /// <summary>A node whose kept children are being added: the next and end of its children's records in
+        /// <c>_stack</c> (three ints each), where its section of <c>_stack</c> starts, its depth, and the buffer its
+        /// children's samples are in.</summary>
+        private struct Pending
+        {
+            public int At;
+            public int End;
+            public int Mark;
+            public int Depth;
+            public bool ChildInB;
+        }
+
+        private Pending[] _pending = new Pending[64];
+
+        /// <summary>Fills node <paramref name="node"/> and, in pre-order, all its descendants from samples
+        /// <c>[lo..hi)</c> of buffer <c>_b</c> if <paramref name="inB"/>, else <c>_a</c>, whose stacks all pass through
+        /// it at depth <paramref name="depth"/> - 1. Iterative (an explicit stack of pending nodes), so stacks of any
+        /// depth are handled.</summary>
         internal void Expand(int node, int lo, int hi, int depth, bool inB)
+        {
+            int pending = 0;
+            Fill(node, lo, hi, depth, inB, ref pending);
+            while (pending > 0)
+            {
+                ref var p = ref _pending[pending - 1];
+                if (p.At == p.End)
+                {
+                    _top = p.Mark;
+                    pending--;
+                    continue;
+                }
+                int frame = _stack[p.At], first = _stack[p.At + 1], n = _stack[p.At + 2];
+                p.At += 3;
+                int childDepth = p.Depth + 1;
+                bool childInB = p.ChildInB;
+                int child = _g.Add(MapName(frame), childDepth);
+                // May grow _pending: p is not used after this.
+                Fill(child, first, first + n, childDepth, childInB, ref pending);
+            }
+        }
+
+        /// <summary>Fills node <paramref name="node"/>'s values and partitions its samples among its children; when
+        /// it has kept children, records them in <c>_stack</c> and pushes the node on <c>_pending</c>.</summary>
+        private void Fill(int node, int lo, int hi, int depth, bool inB, ref int pending)
         {
             var g = _g;
             var entries = inB ? _b : _a;
@@ -174,12 +223,19 @@ internal sealed class FlameGraph
             int mark = 0;
             int distinct = 0;
             int slot = depth % Window;
-            if (slot == 0) Refill(entries, lo, hi, depth);
+            // At the deepest level drawn, every sample ends here; those whose stacks go deeper are counted as cut.
+            bool cut = depth >= _maxDepth;
+            if (slot == 0 && !cut) Refill(entries, lo, hi, depth);
             for (int i = lo; i < hi; i++)
             {
                 ref var e = ref entries[i];
                 long v = e.Value;
-                int key = e.Length > depth ? e.Next[slot] + 1 : 0;
+                int key = 0;
+                if (e.Length > depth)
+                {
+                    if (cut) g.CutStacks++;
+                    else key = e.Next[slot] + 1;
+                }
                 if (v < 0)
                 {
                     v = -v;
@@ -244,14 +300,14 @@ internal sealed class FlameGraph
                 childInB = !inB;
             }
             for (int d = 0; d < distinct; d++) count[stack[mark + d]] = 0;
-            _top = top;
-            for (int at = children; at < top; at += 3)
+            if (top == children)
             {
-                int frame = _stack[at], first = _stack[at + 1], n = _stack[at + 2];
-                int child = g.Add(MapName(frame), depth + 1);
-                Expand(child, first, first + n, depth + 1, childInB);
+                _top = mark;
+                return;
             }
-            _top = mark;
+            _top = top;
+            if (pending == _pending.Length) Array.Resize(ref _pending, pending * 2);
+            _pending[pending++] = new Pending { At = children, End = top, Mark = mark, Depth = depth, ChildInB = childInB };
         }
 
         /// <summary>Loads each record's frames from <paramref name="depth"/> on (those its stack has).</summary>
@@ -296,7 +352,7 @@ internal sealed class FlameGraph
     /// "name":[...],"depth":[...],"cum":[...],"flat":[...]}</c> plus <c>"baseCum"</c> and <c>"baseFlat"</c> in a
     /// comparison. Node arrays are parallel and in pre-order; <c>name</c> indexes <c>names</c> (-1 for the root).
     /// Safe to embed in an HTML script element.</summary>
-    internal void WriteJson(Stream output)
+    public void WriteJson(Stream output)
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, SkipValidation = true });
         w.WriteStartObject();
@@ -307,6 +363,8 @@ internal sealed class FlameGraph
         w.WriteNumber("total", _cum[0]);
         w.WriteNumber("baseTotal", _baseCum[0]);
         w.WriteNumber("dropped", DroppedNodes);
+        w.WriteNumber("maxDepth", Options.MaxDepth);
+        w.WriteNumber("cutStacks", CutStacks);
         w.WriteNumber("minFraction", Options.MinFraction);
         w.WriteStartArray("labels");
         foreach (var l in Options.Labels) w.WriteStringValue(l);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -5,10 +6,10 @@ namespace Pprof.Report.Visual;
 
 /// <summary>Writes a flame graph as one self-contained HTML file: styles, script and data inline, nothing fetched
 /// from the network.</summary>
-internal static class FlameGraphPage
+public static class FlameGraphPage
 {
     /// <summary>Writes the page for <paramref name="graph"/> to <paramref name="output"/> (UTF-8).</summary>
-    internal static void Write(Stream output, FlameGraph graph)
+    public static void Write(Stream output, FlameGraph graph)
     {
         var o = graph.Options;
         var title = o.Title.Length != 0 ? o.Title : "Flame graph";
@@ -21,6 +22,11 @@ internal static class FlameGraphPage
         head.Append("</style>\n</head>\n<body>\n<header>\n<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>\n");
         head.Append("<div class=\"fg-labels\">");
         foreach (var l in o.Labels) head.Append("<div>").Append(WebUtility.HtmlEncode(l)).Append("</div>");
+        if (graph.CutStacks > 0)
+        {
+            head.Append("<div>").Append(graph.CutStacks.ToString(CultureInfo.InvariantCulture))
+                .Append(" stacks deeper than ").Append(o.MaxDepth.ToString(CultureInfo.InvariantCulture)).Append(" frames are cut at that depth</div>");
+        }
         head.Append("</div>\n<div class=\"fg-toolbar\">");
         head.Append("<input id=\"fg-search\" type=\"search\" placeholder=\"Search (regexp)\" aria-label=\"Search\" size=\"32\">");
         head.Append("<select id=\"fg-orientation\" aria-label=\"Orientation\"><option value=\"flame\">Flame (root at the bottom)</option>");

@@ -5,12 +5,12 @@ namespace Pprof.Report.Visual;
 
 /// <summary>Writes a profile as collapsed ("folded") stacks, Brendan Gregg's format read by flamegraph.pl and
 /// speedscope: one line per distinct stack, frames root first separated by <c>;</c>, a space, and the summed value.</summary>
-internal static class FoldedStacks
+public static class FoldedStacks
 {
     /// <summary>Writes the folded stacks of <paramref name="profile"/>, one line per distinct stack in name order.
     /// Values are those <paramref name="value"/> extracts; in a comparison (base samples present) a line carries the
     /// difference, current minus base. Stacks whose value sums to zero are left out.</summary>
-    internal static void Write(TextWriter output, Profile profile, Func<long[], long> value)
+    public static void Write(TextWriter output, Profile profile, Func<long[], long> value)
     {
         var table = StackTable.Build(profile, value);
         var frames = table.Frames;

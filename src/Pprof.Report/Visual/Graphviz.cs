@@ -4,10 +4,10 @@ using System.Text;
 namespace Pprof.Report.Visual;
 
 /// <summary>Renders DOT call graphs with Graphviz's <c>dot</c> program.</summary>
-internal static class Graphviz
+public static class Graphviz
 {
     /// <summary>The output formats <c>dot</c> is asked for, by report name.</summary>
-    internal static readonly IReadOnlyList<string> Formats = new[] { "svg", "png", "pdf", "gif", "ps" };
+    public static readonly IReadOnlyList<string> Formats = new[] { "svg", "png", "pdf", "gif", "ps" };
 
     /// <summary>Finds <c>dot</c> on <paramref name="path"/> (default: the <c>PATH</c> environment variable); null when absent.</summary>
     internal static string? FindDot(string? path = null)
@@ -26,7 +26,7 @@ internal static class Graphviz
     /// <paramref name="output"/>. An SVG gets pan and zoom (<see cref="SvgPanZoom"/>). Throws
     /// <see cref="GraphvizNotFoundException"/> when <c>dot</c> is not installed and <see cref="InvalidOperationException"/>
     /// (with dot's own message) when it fails.</summary>
-    internal static void Render(string dot, string format, Stream output, string? dotPath = null)
+    public static void Render(string dot, string format, Stream output, string? dotPath = null)
     {
         if (!Formats.Contains(format)) throw new ArgumentException("unsupported Graphviz format " + format, nameof(format));
         byte[] result = Run(dot, format, dotPath);
@@ -39,7 +39,7 @@ internal static class Graphviz
     }
 
     /// <summary>Runs <c>dot</c> and returns its standard output.</summary>
-    internal static byte[] Run(string dot, string format, string? dotPath = null)
+    public static byte[] Run(string dot, string format, string? dotPath = null)
     {
         string exe = dotPath ?? FindDot() ?? throw new GraphvizNotFoundException();
         var psi = new ProcessStartInfo(exe)

@@ -4,7 +4,7 @@ namespace Pprof.Report.Visual;
 
 /// <summary>Makes a Graphviz SVG fill its window and pan (drag) and zoom (wheel, +/-, 0 to reset) through an
 /// inline script, so that the file works on its own in any browser.</summary>
-internal static partial class SvgPanZoom
+public static partial class SvgPanZoom
 {
     [GeneratedRegex("""<svg\s[^>]*>""")]
     private static partial Regex SvgOpen();
@@ -32,7 +32,7 @@ internal static partial class SvgPanZoom
 
     /// <summary>Returns the <c>&lt;svg&gt;</c> element of a Graphviz SVG without the XML prolog and doctype, sized to
     /// fill its container, for embedding in an HTML page (which adds the pan/zoom script itself).</summary>
-    internal static string Inline(string svg)
+    public static string Inline(string svg)
     {
         svg = svg.Replace("&;", "&amp;;");
         var open = SvgOpen().Match(svg);

@@ -152,13 +152,20 @@
   FlameGraph.prototype.nameOf = function (i) { return i === 0 ? 'root' : this.data.names[this.data.name[i]]; };
 
   FlameGraph.prototype._legend = function () {
-    if (!this.data.diff) { this.legend.style.display = 'none'; return; }
-    this.legend.style.display = '';
-    this.legend.innerHTML = '<span class="fg-legend-label">Comparison with the base profile. Width: current + base.</span>' +
-      '<span class="fg-swatch" style="background:hsl(215,85%,50%)"></span>shrank' +
-      '<span class="fg-ramp"></span>' +
-      '<span class="fg-swatch" style="background:hsl(0,85%,50%)"></span>grew' +
-      '<span class="fg-swatch" style="background:hsl(0,0%,85%)"></span>unchanged';
+    var html = '';
+    if (this.data.cutStacks > 0) {
+      html += '<div class="fg-legend-label fg-cut">' + this.data.cutStacks + ' stack' + (this.data.cutStacks === 1 ? ' is' : 's are') +
+        ' deeper than ' + this.data.maxDepth + ' frames: cut at that depth (the deeper frames count as the last frame\'s own).</div>';
+    }
+    if (this.data.diff) {
+      html += '<span class="fg-legend-label">Comparison with the base profile. Width: current + base.</span>' +
+        '<span class="fg-swatch" style="background:hsl(215,85%,50%)"></span>shrank' +
+        '<span class="fg-ramp"></span>' +
+        '<span class="fg-swatch" style="background:hsl(0,85%,50%)"></span>grew' +
+        '<span class="fg-swatch" style="background:hsl(0,0%,85%)"></span>unchanged';
+    }
+    this.legend.style.display = html ? '' : 'none';
+    this.legend.innerHTML = html;
   };
 
   FlameGraph.prototype.setOrientation = function (o) { this.orientation = o === 'icicle' ? 'icicle' : 'flame'; this.draw(); };

@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Cli.Driver;
 
 /// <summary>The parsed command line: where the profiles come from, the report command (null for the shell) and the
@@ -101,7 +103,7 @@ internal sealed class CommandLine
             f.Set(cfg, f.Kind switch
             {
                 ConfigFieldKind.Int => flags.GetInt(f.Name).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ConfigFieldKind.Float => GoParse.FormatFloat(flags.GetFloat(f.Name)),
+                ConfigFieldKind.Float => GoFormat.G(flags.GetFloat(f.Name)),
                 ConfigFieldKind.Bool => flags.GetBool(f.Name) ? "true" : "false",
                 _ => flags.GetString(f.Name),
             });

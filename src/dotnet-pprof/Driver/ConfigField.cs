@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Cli.Driver;
 
 /// <summary>Metadata for one pprof configuration variable (a command-line flag and a shell option).</summary>
@@ -49,20 +51,31 @@ internal sealed class ConfigField
                 RawSetter(cfg, value);
                 break;
             case ConfigFieldKind.Int:
-                if (!GoParse.TryAtoi(value, out _)) throw new PprofException($"strconv.Atoi: parsing {GoParse.Quote(value)}: invalid syntax");
+                if (!GoStrconv.TryAtoi(value, out _)) throw new PprofException($"strconv.Atoi: parsing {GoStrconv.Quote(value)}: invalid syntax");
                 RawSetter(cfg, value);
                 break;
             case ConfigFieldKind.Float:
-                if (!GoParse.TryParseFloat(value, out _)) throw new PprofException($"strconv.ParseFloat: parsing {GoParse.Quote(value)}: invalid syntax");
+                if (!GoStrconv.TryParseFloat(value, out _)) throw new PprofException($"strconv.ParseFloat: parsing {GoStrconv.Quote(value)}: invalid syntax");
                 RawSetter(cfg, value);
                 break;
             case ConfigFieldKind.Bool:
-                if (!GoParse.TryStringToBool(value, out bool b)) throw new PprofException($"illegal value \"{value}\" for bool variable");
+                if (!TryStringToBool(value, out bool b)) throw new PprofException($"illegal value \"{value}\" for bool variable");
                 RawSetter(cfg, b ? "true" : "false");
                 break;
             default:
                 RawSetter(cfg, value);
                 break;
+        }
+    }
+
+    /// <summary>pprof's lenient boolean parsing for option assignments (an empty value means true).</summary>
+    private static bool TryStringToBool(string s, out bool value)
+    {
+        switch (s.ToLowerInvariant())
+        {
+            case "true" or "t" or "yes" or "y" or "1" or "": value = true; return true;
+            case "false" or "f" or "no" or "n" or "0": value = false; return true;
+            default: value = false; return false;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
@@ -17,8 +18,8 @@ internal sealed class Fetcher
     /// <summary>Handler used for HTTP requests (tests may replace it); null uses the default.</summary>
     public HttpMessageHandler? Handler { get; init; }
 
-    /// <summary>Parse limits. The command line decodes with collections deferred (it is the only thing running).</summary>
-    public ParseOptions ParseOptions { get; init; } = new() { DeferCollections = true };
+    /// <summary>How long garbage collections are held off around decoding (the command line is the only thing running).</summary>
+    public GcPolicy Gc { get; init; } = GcPolicy.DeferWhileDecoding;
 
     private sealed class Grabbed
     {
@@ -303,7 +304,18 @@ internal sealed class Fetcher
         {
             try
             {
-                return Profile.Parse(f, ParseOptions);
+                Gc.BeforeDecode(f);
+                bool decoded = false;
+                try
+                {
+                    var p = Profile.Parse(f);
+                    decoded = true;
+                    return p;
+                }
+                finally
+                {
+                    Gc.AfterDecode(decoded);
+                }
             }
             catch (IOException e)
             {
@@ -338,11 +350,11 @@ internal sealed class Fetcher
                 throw new PprofException(StatusCodeError(resp));
             }
             using var body = resp.Content.ReadAsStream();
-            return Profile.Parse(body, ParseOptions);
+            return Profile.Parse(body);
         }
         catch (TaskCanceledException)
         {
-            throw new PprofException($"Get \"{url}\": net/http: timeout awaiting response headers (after {GoParse.FormatFloat(timeoutSeconds + 5)}s)");
+            throw new PprofException($"Get \"{url}\": net/http: timeout awaiting response headers (after {GoFormat.G(timeoutSeconds + 5)}s)");
         }
         catch (HttpRequestException e)
         {

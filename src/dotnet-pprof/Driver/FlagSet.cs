@@ -1,3 +1,5 @@
+using Pprof.Profiles.Go;
+
 namespace Pprof.Cli.Driver;
 
 /// <summary>Command-line flags parsed with the rules of Go's <c>flag</c> package, which pprof uses: <c>-name</c> or
@@ -30,7 +32,7 @@ internal sealed class FlagSet
 
     public void DefineInt(string name, long value) => Define(name, FlagKind.Int, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    public void DefineFloat(string name, double value) => Define(name, FlagKind.Float, GoParse.FormatFloat(value));
+    public void DefineFloat(string name, double value) => Define(name, FlagKind.Float, GoFormat.G(value));
 
     public void DefineString(string name, string value) => Define(name, FlagKind.String, value);
 
@@ -50,13 +52,13 @@ internal sealed class FlagSet
 
     public long GetInt(string name)
     {
-        GoParse.TryParseFlagInt(_flags[name].Value, out long v, out _);
+        GoStrconv.TryParseInt(_flags[name].Value, 0, out long v, out _);
         return v;
     }
 
     public double GetFloat(string name)
     {
-        GoParse.TryParseFloat(_flags[name].Value, out double v);
+        GoStrconv.TryParseFloat(_flags[name].Value, out double v);
         return v;
     }
 
@@ -104,8 +106,8 @@ internal sealed class FlagSet
             {
                 if (value != null)
                 {
-                    if (!GoParse.TryParseBool(value, out bool b))
-                        throw new PprofException($"invalid boolean value {GoParse.Quote(value)} for -{name}: parse error");
+                    if (!GoStrconv.TryParseBool(value, out bool b))
+                        throw new PprofException($"invalid boolean value {GoStrconv.Quote(value)} for -{name}: parse error");
                     flag.Value = b ? "true" : "false";
                 }
                 else
@@ -136,17 +138,19 @@ internal sealed class FlagSet
         {
             case FlagKind.Int:
             {
-                bool ok = GoParse.TryParseFlagInt(value, out long v, out bool outOfRange);
+                // The flag package parses ints with strconv.ParseInt(s, 0, 64).
+                bool ok = GoStrconv.TryParseInt(value, 0, out long v, out string? error);
+                bool outOfRange = error?.EndsWith("value out of range", StringComparison.Ordinal) == true;
                 if (ok && (v > int.MaxValue || v < int.MinValue)) outOfRange = true;
                 if (!ok || outOfRange)
-                    throw new PprofException($"invalid value {GoParse.Quote(value)} for flag -{flag.Name}: {(outOfRange ? "value out of range" : "parse error")}");
+                    throw new PprofException($"invalid value {GoStrconv.Quote(value)} for flag -{flag.Name}: {(outOfRange ? "value out of range" : "parse error")}");
                 break;
             }
             case FlagKind.Float:
-                if (!GoParse.TryParseFloat(value, out double d))
-                    throw new PprofException($"invalid value {GoParse.Quote(value)} for flag -{flag.Name}: parse error");
+                if (!GoStrconv.TryParseFloat(value, out double d))
+                    throw new PprofException($"invalid value {GoStrconv.Quote(value)} for flag -{flag.Name}: parse error");
                 if (double.IsInfinity(d) && !value.Contains("inf", StringComparison.OrdinalIgnoreCase))
-                    throw new PprofException($"invalid value {GoParse.Quote(value)} for flag -{flag.Name}: value out of range");
+                    throw new PprofException($"invalid value {GoStrconv.Quote(value)} for flag -{flag.Name}: value out of range");
                 break;
         }
     }

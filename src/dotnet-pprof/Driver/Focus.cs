@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Text.RegularExpressions;
 using Pprof.Profiles;
 using Pprof.Report;
@@ -7,7 +8,7 @@ namespace Pprof.Cli.Driver;
 /// <summary>Applies the focus, ignore, hide, show, show_from, prune_from and tag filters (pprof's driver_focus.go).</summary>
 internal static class Focus
 {
-    private static readonly Regex TagFilterRange = new(@"([+-]?[0-9]+)([A-Za-z]+)?", RegexOptions.CultureInvariant);
+    private static readonly Regex TagFilterRange = new(@"([+-]?[0-9]+)([A-Za-z]+)?", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Filters <paramref name="p"/> as <paramref name="cfg"/> says, warning on stderr about filters that matched nothing.</summary>
     public static void Apply(Profile p, Dictionary<string, string> numLabelUnits, PprofConfig cfg, PprofUI ui)

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using System.Globalization;
 
 namespace Pprof.Cli.Driver;
@@ -69,7 +70,7 @@ internal sealed class PprofConfig
             f.Set(this, value);
             return;
         }
-        if (GoParse.TryParseBool(value, out bool on) && on)
+        if (GoStrconv.TryParseBool(value, out bool on) && on)
         {
             f.Set(this, name);
             return;
@@ -92,10 +93,10 @@ internal sealed class PprofConfig
     private static string I(int i) => i.ToString(CultureInfo.InvariantCulture);
 
     private static int ParseI(string s) =>
-        GoParse.TryAtoi(s, out long v) ? (int)Math.Clamp(v, int.MinValue, int.MaxValue) : throw new PprofException($"strconv.Atoi: parsing {GoParse.Quote(s)}: invalid syntax");
+        GoStrconv.TryAtoi(s, out long v) ? (int)Math.Clamp(v, int.MinValue, int.MaxValue) : throw new PprofException($"strconv.Atoi: parsing {GoStrconv.Quote(s)}: invalid syntax");
 
     private static double ParseF(string s) =>
-        GoParse.TryParseFloat(s, out double v) ? v : throw new PprofException($"strconv.ParseFloat: parsing {GoParse.Quote(s)}: invalid syntax");
+        GoStrconv.TryParseFloat(s, out double v) ? v : throw new PprofException($"strconv.ParseFloat: parsing {GoStrconv.Quote(s)}: invalid syntax");
 
     private static List<ConfigField> BuildFields()
     {
@@ -106,7 +107,7 @@ internal sealed class PprofConfig
         static ConfigField Int(string n, string? url, Func<PprofConfig, int> g, Action<PprofConfig, int> s) =>
             new(n, ConfigFieldKind.Int, true, url, c => I(g(c)), (c, v) => s(c, ParseI(v)));
         static ConfigField Float(string n, string? url, bool saved, Func<PprofConfig, double> g, Action<PprofConfig, double> s) =>
-            new(n, ConfigFieldKind.Float, saved, url, c => GoParse.FormatFloat(g(c)), (c, v) => s(c, ParseF(v)));
+            new(n, ConfigFieldKind.Float, saved, url, c => GoFormat.G(g(c)), (c, v) => s(c, ParseF(v)));
 
         var fields = new List<ConfigField>
         {

@@ -1,3 +1,4 @@
+using Pprof.Profiles.Go;
 using Pprof.Profiles;
 using Pprof.Report;
 using Pprof.Report.Reports;
@@ -23,7 +24,7 @@ internal static class PprofDriver
             }
             // One report, then exit: collections stay deferred from decoding to the end of the report (the heap is
             // mostly the profile, which lives until then). An interactive session collects as usual.
-            fetcher ??= new Fetcher(ui) { ParseOptions = new ParseOptions { DeferCollections = true, KeepCollectionsDeferred = cl.Command != null } };
+            fetcher ??= new Fetcher(ui) { Gc = cl.Command != null ? GcPolicy.DeferThroughReport : GcPolicy.DeferWhileDecoding };
             Profile p;
             try
             {
@@ -31,7 +32,7 @@ internal static class PprofDriver
             }
             finally
             {
-                if (cl.Command == null) Profile.EndDeferredCollections();
+                if (cl.Command == null) GcPolicy.End();
             }
             if (cl.Command != null)
             {
@@ -42,7 +43,7 @@ internal static class PprofDriver
                 }
                 finally
                 {
-                    Profile.EndDeferredCollections();
+                    GcPolicy.End();
                 }
                 return 0;
             }

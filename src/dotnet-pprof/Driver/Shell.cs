@@ -8,7 +8,7 @@ namespace Pprof.Cli.Driver;
 internal static class Shell
 {
     private const string CommentStart = "//:";
-    private static readonly Regex TailDigits = new("[0-9]+$", RegexOptions.CultureInvariant);
+    private static readonly Regex TailDigits = new("[0-9]+$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Runs the shell until quit or end of input; returns the exit status.</summary>
     public static int Run(Profile p, PprofConfig current, PprofUI ui)

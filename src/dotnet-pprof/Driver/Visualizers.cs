@@ -30,14 +30,27 @@ internal static class Visualizers
             file.Write(input.Span);
         }
         ui.TempFiles.Add(path);
-        Exception? last = null;
+        if (!TryStart(viewers, path, waitForExit: !ui.Interactive, out var last))
+        {
+            throw new PprofException($"could not open a viewer for {path} (tried {string.Join(", ", viewers)})" +
+                (last != null ? ": " + last.Message : ""));
+        }
+    };
+
+    /// <summary>Opens <paramref name="target"/> (a file or URL) with the first of <paramref name="viewers"/> (command
+    /// lines, the target appended) that starts, as pprof does; false when none does. A viewer that exits at once with
+    /// an error (a browser with no display, say) counts as not started. Waiting a moment also gives the viewer time to
+    /// read a file before it may be deleted; with <paramref name="waitForExit"/>, waits until the viewer exits.</summary>
+    public static bool TryStart(IReadOnlyList<string> viewers, string target, bool waitForExit, out Exception? last)
+    {
+        last = null;
         foreach (var v in viewers)
         {
             var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0) continue;
-            var psi = new ProcessStartInfo(parts[0]) { UseShellExecute = false };
+            var psi = new ProcessStartInfo(parts[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
             for (int i = 1; i < parts.Length; i++) psi.ArgumentList.Add(parts[i]);
-            psi.ArgumentList.Add(path);
+            psi.ArgumentList.Add(target);
             Process? p;
             try
             {
@@ -49,14 +62,14 @@ internal static class Visualizers
                 continue;
             }
             if (p == null) continue;
-            // Give the viewer time to open the file before it may be deleted.
-            Thread.Sleep(1000);
-            if (!ui.Interactive) p.WaitForExit();
-            return;
+            _ = p.StandardOutput.ReadToEndAsync();
+            _ = p.StandardError.ReadToEndAsync();
+            if (p.WaitForExit(1000) && p.ExitCode != 0) continue;
+            if (waitForExit) p.WaitForExit();
+            return true;
         }
-        throw new PprofException($"could not open a viewer for {path} (tried {string.Join(", ", viewers)})" +
-            (last != null ? ": " + last.Message : ""));
-    };
+        return false;
+    }
 
     /// <summary>Programs that may open an HTML or SVG file, in pprof's order of preference.</summary>
     public static IReadOnlyList<string> Browsers()

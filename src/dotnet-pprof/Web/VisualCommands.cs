@@ -124,30 +124,5 @@ internal static class VisualCommands
 
     /// <summary>Opens <paramref name="target"/> (a file or URL) with the first browser that starts (see
     /// <see cref="Visualizers.Browsers"/>); false when none does.</summary>
-    public static bool StartBrowser(string target, bool wait)
-    {
-        foreach (var v in Visualizers.Browsers())
-        {
-            var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 0) continue;
-            var psi = new ProcessStartInfo(parts[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            for (int i = 1; i < parts.Length; i++) psi.ArgumentList.Add(parts[i]);
-            psi.ArgumentList.Add(target);
-            try
-            {
-                var p = Process.Start(psi);
-                if (p == null) continue;
-                _ = p.StandardOutput.ReadToEndAsync();
-                _ = p.StandardError.ReadToEndAsync();
-                // A browser that cannot start (no display, say) exits at once with an error: try the next one. This
-                // also gives the browser time to read the file before it may be deleted.
-                if (p.WaitForExit(wait ? 1500 : 700) && p.ExitCode != 0) continue;
-                return true;
-            }
-            catch (Win32Exception)
-            {
-            }
-        }
-        return false;
-    }
+    public static bool StartBrowser(string target, bool wait) => Visualizers.TryStart(Visualizers.Browsers(), target, wait, out _);
 }

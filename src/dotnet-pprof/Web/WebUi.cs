@@ -43,7 +43,7 @@ internal sealed class WebUi
         _loopbackOnly = loopbackOnly;
         foreach (var s in profile.Samples)
         {
-            if (s.HasLabel(StackTable.BaseLabel, "true") || Array.Exists(s.Values, v => v < 0))
+            if (s.HasLabel(FlameGraph.BaseLabel, "true") || Array.Exists(s.Values, v => v < 0))
             {
                 _isDiff = true;
                 break;

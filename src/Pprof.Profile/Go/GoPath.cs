@@ -1,7 +1,7 @@
-namespace Pprof.Report;
+namespace Pprof.Profiles.Go;
 
 /// <summary>Go's <c>path/filepath</c> helpers (Unix semantics) that graph and report output depend on.</summary>
-internal static class GoPath
+public static class GoPath
 {
     /// <summary>The last element of a path, like <c>filepath.Base</c>: trailing slashes removed, "." for empty, "/" for all slashes.</summary>
     public static string Base(string path)

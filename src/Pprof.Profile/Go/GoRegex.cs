@@ -2,21 +2,32 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Pprof.Cli.Driver;
+namespace Pprof.Profiles.Go;
 
-/// <summary>Compiles regular expressions written in Go's RE2 syntax (what pprof accepts) into .NET
-/// <see cref="Regex"/> objects with the same matching behaviour. Syntax RE2 rejects (backreferences, lookaround,
-/// possessive quantifiers, ...) is rejected here too, with Go's error wording.</summary>
-internal static class GoRegex
+/// <summary>Go's <c>regexp.Compile</c>: compiles a regular expression written in Go's RE2 syntax (the syntax pprof
+/// accepts) into a .NET <see cref="Regex"/> with the same matching behaviour, run by .NET's non-backtracking engine so
+/// that matching takes time linear in the input whatever the pattern. Syntax RE2 rejects (backreferences, lookaround,
+/// possessive quantifiers, ...) is rejected with Go's error text; nothing falls back to a backtracking engine.</summary>
+public static class GoRegex
 {
-    /// <summary>Translates and compiles <paramref name="pattern"/>; throws <see cref="GoRegexException"/> with Go's
-    /// message (<c>error parsing regexp: ...</c>) when it is not a valid RE2 expression.</summary>
+    private const RegexOptions EngineOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    /// <summary>Translates and compiles <paramref name="pattern"/>. The result's <see cref="Regex.ToString"/> is
+    /// <paramref name="pattern"/>, as Go's <c>Regexp.String</c> is its source text.</summary>
+    /// <exception cref="GoRegexException">The pattern is not valid RE2 syntax or is too large to run; the message is
+    /// Go's (<c>error parsing regexp: ...</c>).</exception>
     public static Regex Compile(string pattern)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
         string translated = Translate(pattern);
         try
         {
-            return new Regex(translated, RegexOptions.CultureInvariant);
+            return new Compiled(pattern, translated);
+        }
+        catch (NotSupportedException)
+        {
+            // The non-backtracking engine refuses patterns whose automaton would be too large.
+            throw new GoRegexException($"error parsing regexp: expression too large: `{pattern}`");
         }
         catch (ArgumentException e)
         {
@@ -24,8 +35,18 @@ internal static class GoRegex
         }
     }
 
+    /// <summary>A compiled RE2 pattern that prints as its source text.</summary>
+    private sealed class Compiled : Regex
+    {
+        private readonly string _source;
+
+        public Compiled(string source, string translated) : base(translated, EngineOptions) => _source = source;
+
+        public override string ToString() => _source;
+    }
+
     /// <summary>Returns the .NET pattern equivalent to the RE2 <paramref name="pattern"/>.</summary>
-    public static string Translate(string pattern) => new Translator(pattern).Run();
+    internal static string Translate(string pattern) => new Translator(pattern).Run();
 
     private sealed class Translator
     {
@@ -35,6 +56,10 @@ internal static class GoRegex
         private bool _multiLine;
         private bool _ungreedy;
         private int _depth;
+
+        /// <summary>The repeat weight of the atom just parsed: the largest product of explicit repeat counts on any path
+        /// into it (Go allows at most 1000 copies of the innermost thing).</summary>
+        private int _atomWeight;
 
         public Translator(string s) => _s = s;
 
@@ -53,34 +78,42 @@ internal static class GoRegex
         private static GoRegexException Fail(string code, string expr) =>
             new($"error parsing regexp: {code}: `{expr}`");
 
-        private void ParseAlternation()
+        /// <summary>Parses alternatives; returns their repeat weight.</summary>
+        private int ParseAlternation()
         {
-            ParseConcat();
+            int weight = ParseConcat();
             while (_pos < _s.Length && _s[_pos] == '|')
             {
                 _out.Append('|');
                 _pos++;
-                ParseConcat();
+                weight = Math.Max(weight, ParseConcat());
             }
+            return weight;
         }
 
-        private void ParseConcat()
+        /// <summary>Parses a sequence of atoms; returns its repeat weight.</summary>
+        private int ParseConcat()
         {
+            int weight = 1;
             // Each iteration emits one atom, then any repetition operators after it.
             while (_pos < _s.Length)
             {
                 char c = _s[_pos];
-                if (c == '|' || c == ')') return;
+                if (c == '|' || c == ')') return weight;
                 if (c is '*' or '+' or '?')
                     throw Fail("missing argument to repetition operator", c.ToString());
                 if (c == '{' && TryRepeat(_pos, out int rEnd, out _, out _))
                     throw Fail("missing argument to repetition operator", _s[_pos..rEnd]);
+                _atomWeight = 1;
                 ParseAtom();
-                ParseRepetitions();
+                weight = Math.Max(weight, ParseRepetitions(_atomWeight));
             }
+            return weight;
         }
 
-        private void ParseRepetitions()
+        /// <summary>Parses the repetition operators after an atom of repeat weight <paramref name="weight"/>; returns
+        /// the weight with them. Like Go, rejects explicit repeats that nest to more than 1000 copies.</summary>
+        private int ParseRepetitions(int weight)
         {
             string? lastOp = null;
             int opStart = -1;
@@ -100,10 +133,15 @@ internal static class GoRegex
                         throw Fail("invalid repeat count", _s[start..end]);
                     _pos = end;
                     op = _s[start..end];
+                    // Go's repeatIsValid: a {0} stops the count, {n,} counts n (at least 1).
+                    int copies = max == 0 ? 0 : max < 0 ? Math.Max(min, 1) : max;
+                    weight = (int)Math.Min((long)copies * weight, int.MaxValue);
+                    if ((min >= 2 || max >= 2) && weight > 1000)
+                        throw Fail("invalid repeat count", op);
                 }
                 else
                 {
-                    return;
+                    return weight;
                 }
                 bool lazy = false;
                 if (_pos < _s.Length && _s[_pos] == '?')
@@ -119,6 +157,7 @@ internal static class GoRegex
                 lastOp = op;
                 opStart = start;
             }
+            return weight;
         }
 
         /// <summary>Recognises <c>{n}</c>, <c>{n,}</c>, <c>{n,m}</c> at <paramref name="at"/>.</summary>
@@ -289,11 +328,12 @@ internal static class GoRegex
         {
             _depth++;
             if (_depth > 1000) throw Fail("expression nests too deeply", _s);
-            ParseAlternation();
+            int weight = ParseAlternation();
             if (_pos >= _s.Length) throw Fail("missing closing )", _s);
             _pos++; // ')'
             _out.Append(')');
             _depth--;
+            _atomWeight = weight;
         }
 
         private static bool IsWordName(string name)

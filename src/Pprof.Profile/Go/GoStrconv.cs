@@ -1,10 +1,14 @@
-namespace Pprof.Profiles.Legacy;
+using System.Globalization;
+using System.Text;
 
-/// <summary>Go's <c>strconv.ParseInt</c>/<c>ParseUint</c> rules (base 0 prefixes, underscores, range errors), so
-/// legacy profiles are accepted or rejected exactly as pprof does.</summary>
-internal static class GoStrconv
+namespace Pprof.Profiles.Go;
+
+/// <summary>Go's <c>strconv</c> package where pprof's behaviour depends on it: integer, float and boolean parsing with
+/// Go's rules and error texts (base prefixes, underscores, range errors) and <c>strconv.Quote</c>.</summary>
+public static class GoStrconv
 {
-    /// <summary>Parses an unsigned integer; <paramref name="error"/> is Go's error text when it fails.</summary>
+    /// <summary>Go's <c>strconv.ParseUint(s, base, 64)</c>: base 0 takes the <c>0b</c>, <c>0o</c>, <c>0x</c> and <c>0</c>
+    /// prefixes and underscores between digits. <paramref name="error"/> is Go's error text when it fails.</summary>
     public static bool TryParseUint(string s, int @base, out ulong value, out string? error)
     {
         value = 0;
@@ -59,7 +63,8 @@ internal static class GoStrconv
         return true;
     }
 
-    /// <summary>Parses a signed 64-bit integer; <paramref name="error"/> is Go's error text when it fails.</summary>
+    /// <summary>Go's <c>strconv.ParseInt(s, base, 64)</c> (an optional sign, then as <see cref="TryParseUint"/>);
+    /// <paramref name="error"/> is Go's error text when it fails.</summary>
     public static bool TryParseInt(string s, int @base, out long value, out string? error)
     {
         value = 0;
@@ -125,23 +130,70 @@ internal static class GoStrconv
     }
 
     /// <summary>Go's float64 to int64 conversion on amd64: NaN and out-of-range values become <see cref="long.MinValue"/>.</summary>
-    public static long FloatToInt64(double d)
+    internal static long FloatToInt64(double d)
     {
         if (double.IsNaN(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) return long.MinValue;
         return (long)d;
     }
 
     /// <summary>Go's int64 division, which wraps instead of throwing for <c>MinValue / -1</c>.</summary>
-    public static long Div(long a, long b) => b == -1 ? unchecked(-a) : a / b;
+    internal static long Div(long a, long b) => b == -1 ? unchecked(-a) : a / b;
 
-    /// <summary>Go's <c>filepath.Base</c>.</summary>
-    public static string Base(string path)
+    /// <summary>Go's <c>strconv.Atoi</c> on a 64-bit platform: an optional sign and decimal digits, nothing else.</summary>
+    public static bool TryAtoi(string s, out long value) => TryParseInt(s, 10, out value, out _);
+
+    /// <summary>Go's <c>strconv.ParseFloat(s, 64)</c> for the forms people type (decimal, exponent, inf, nan).</summary>
+    public static bool TryParseFloat(string s, out double value)
     {
-        if (path.Length == 0) return ".";
-        int end = path.Length;
-        while (end > 0 && path[end - 1] == '/') end--;
-        if (end == 0) return "/";
-        int start = path.LastIndexOf('/', end - 1) + 1;
-        return path.Substring(start, end - start);
+        value = 0;
+        if (s.Length == 0 || char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1])) return false;
+        string t = s.Replace("_", "", StringComparison.Ordinal);
+        string lower = t.ToLowerInvariant().TrimStart('+');
+        switch (lower)
+        {
+            case "inf" or "infinity": value = t.StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity; return true;
+            case "-inf" or "-infinity": value = double.NegativeInfinity; return true;
+            case "nan": value = double.NaN; return true;
+        }
+        return double.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+            CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Go's <c>strconv.ParseBool</c>.</summary>
+    public static bool TryParseBool(string s, out bool value)
+    {
+        switch (s)
+        {
+            case "1" or "t" or "T" or "TRUE" or "true" or "True": value = true; return true;
+            case "0" or "f" or "F" or "FALSE" or "false" or "False": value = false; return true;
+            default: value = false; return false;
+        }
+    }
+
+    /// <summary>Go's <c>strconv.Quote</c> for text made of printable characters: double quotes around it, quotes,
+    /// backslashes and control characters escaped.</summary>
+    public static string Quote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2).Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\a': sb.Append("\\a"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\v': sb.Append("\\v"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        return sb.Append('"').ToString();
     }
 }

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Pprof.Profiles.Internal;
+namespace Pprof.Profiles.Go;
 
 /// <summary>
 /// Go 1.19's sorting algorithms, reproduced step for step so that orderings with ties come out exactly as pprof's do.
@@ -10,7 +10,7 @@ namespace Pprof.Profiles.Internal;
 /// compare equal end up in the same positions. <see cref="Stable{T}(Span{T}, Func{T, T, bool})"/> is <c>sort.Stable</c>.
 /// The comparison is Go's <c>less(a, b)</c>: true when <c>a</c> must come before <c>b</c>.
 /// </summary>
-internal static class GoSort
+public static class GoSort
 {
     private const int MaxInsertion = 12;
 

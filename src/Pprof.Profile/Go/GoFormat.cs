@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Pprof.Report.Internal;
+namespace Pprof.Profiles.Go;
 
 /// <summary>
 /// Go-compatible number formatting: the <c>fmt</c> verbs <c>%.Nf</c>, <c>%.Ng</c>, <c>%g</c>/<c>%v</c> and
 /// <c>%.Ne</c> for float64, byte-identical to Go (exact decimal expansion with round-half-even, Go's choice
 /// between plain and exponent notation, two-digit exponents).
 /// </summary>
-internal static class GoFormat
+public static class GoFormat
 {
     /// <summary>Go's <c>%.{prec}f</c>.</summary>
     public static string Fixed(double v, int prec)

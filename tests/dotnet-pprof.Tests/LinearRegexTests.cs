@@ -1,0 +1,142 @@
+using Pprof.Profiles;
+
+namespace Pprof.Cli.Tests;
+
+/// <summary>Patterns that make a backtracking engine run for ever (ReDoS) finish promptly in every place a pattern
+/// enters: flags, the shell, and the profile's own <c>drop_frames</c>. Each case runs the CLI as a child process with a
+/// bound far above what the linear-time engine needs (well under a second) and far below what backtracking needs (the
+/// time doubles with every character of the names: effectively for ever).</summary>
+public sealed class LinearRegexTests
+{
+    private const int BoundMs = 20_000;
+
+    /// <summary>Catastrophic for backtracking on <see cref="Victim"/>: every split of the a's is tried before the '!'
+    /// makes the match fail.</summary>
+    private const string Evil = "(a+)+$";
+
+    /// <summary>Function names, label keys and values made of 40 a's and a '!'.</summary>
+    private static readonly string Victim = new string('a', 40) + "!";
+
+    private static readonly Lazy<string> VictimProfile = new(() => WriteProfile(dropFrames: ""));
+    private static readonly Lazy<string> DropFramesProfile = new(() => WriteProfile(dropFrames: Evil + "|" + Victim + "b"));
+
+    private static string Cpu => ConformancePack.Profile("cpu.pb.gz");
+
+    private static string WriteProfile(string dropFrames)
+    {
+        var p = new Profile
+        {
+            SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
+            PeriodType = new ProfileValueType("cpu", "nanoseconds"),
+            Period = 10_000_000,
+            DropFrames = dropFrames,
+        };
+        var m = new Mapping { Id = 1, Start = 0x1000, Limit = 0x9000, File = "/bin/" + Victim, HasFunctions = true };
+        p.Mappings.Add(m);
+        var names = new[] { "main", Victim, Victim + "b" };
+        for (int i = 0; i < names.Length; i++)
+        {
+            var f = new Function { Id = (ulong)i + 1, Name = names[i], SystemName = names[i], Filename = Victim + ".go" };
+            p.Functions.Add(f);
+            p.Locations.Add(new Location { Id = (ulong)i + 1, Mapping = m, Address = 0x1000 + (ulong)i * 8, Lines = [new Line(f, 3)] });
+        }
+        var sample = new Sample([p.Locations[2], p.Locations[1], p.Locations[0]], [5, 50_000_000]);
+        sample.SetLabel(Victim, [Victim]);
+        p.Samples.Add(sample);
+        p.Samples.Add(new Sample([p.Locations[1], p.Locations[0]], [3, 30_000_000]));
+        p.CheckValid();
+        string path = Path.Combine(Path.GetTempPath(), "redos-" + Guid.NewGuid().ToString("N") + ".pb.gz");
+        using var file = File.Create(path);
+        p.Write(file);
+        return path;
+    }
+
+    public static TheoryData<string> Flags() => new()
+    {
+        "-focus", "-ignore", "-hide", "-show", "-show_from", "-prune_from", "-tagshow", "-taghide", "-list", "-peek",
+    };
+
+    [Theory]
+    [MemberData(nameof(Flags))]
+    public void FlagPatternFinishesPromptly(string flag)
+    {
+        bool report = flag is "-list" or "-peek";
+        var args = report ? new[] { flag + "=" + Evil, VictimProfile.Value } : new[] { "-top", flag + "=" + Evil, VictimProfile.Value };
+        var r = CliRunner.Run(args, timeoutMs: BoundMs);
+        if (report)
+        {
+            // Nothing matches, and Go prints the pattern as it was given.
+            Assert.Equal("dotnet-pprof: no matches found for regexp: " + Evil + "\n", r.Stderr);
+            return;
+        }
+        Assert.True(r.ExitCode == 0, r.Stderr);
+    }
+
+    [Fact]
+    public void TagFocusStringFormFinishesPromptly()
+    {
+        var r = CliRunner.Run(["-top", "-tagfocus=" + Victim + "=" + Evil, VictimProfile.Value], timeoutMs: BoundMs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var ignored = CliRunner.Run(["-top", "-tagignore=" + Evil, VictimProfile.Value], timeoutMs: BoundMs);
+        Assert.True(ignored.ExitCode == 0, ignored.Stderr);
+    }
+
+    [Fact]
+    public void IssueFocusPatternOnTheExampleFinishesPromptly()
+    {
+        // The pattern from the hardening issue: over 20 s with .NET's backtracking engine, 0.07 s in Go.
+        var r = CliRunner.Run(["-top", @"-focus=^(\w+\.?)*!", Cpu], timeoutMs: BoundMs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Showing nodes accounting for 0, 0% of", r.StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProfileDropFramesFinishesPromptlyAndStillDrops()
+    {
+        var r = CliRunner.Run(["-top", DropFramesProfile.Value], timeoutMs: BoundMs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        // The second alternative matches the leaf frame, which is dropped; its caller stays.
+        Assert.DoesNotContain(Victim + "b", r.StdoutText, StringComparison.Ordinal);
+        Assert.Contains(Victim, r.StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProfileDropFramesUsesGoSyntax()
+    {
+        // (?P<name>...) is Go-only syntax: .NET's parser rejects it, which pprof would ignore, dropping nothing.
+        string path = WriteProfile(dropFrames: "(?P<x>" + Victim + "b)");
+        var r = CliRunner.Run(["-top", path], timeoutMs: BoundMs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.DoesNotContain(Victim + "b", r.StdoutText, StringComparison.Ordinal);
+        Assert.Contains(Victim, r.StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShellFocusFinishesPromptly()
+    {
+        var r = CliRunner.Run([VictimProfile.Value], stdin: "focus=" + Evil + "\ntop\nquit\n", timeoutMs: BoundMs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Showing nodes accounting for", r.StdoutText, StringComparison.Ordinal);
+    }
+
+    // Go's messages, printed by go1.19.8's `go tool pprof -top -focus=PATTERN examples/cpu.pb.gz`.
+    [Theory]
+    [InlineData("(", "missing closing ): `(`")]
+    [InlineData("a**", "invalid nested repetition operator: `**`")]
+    [InlineData(@"\1", @"invalid escape sequence: `\1`")]
+    [InlineData("(?<n>a)", "invalid or unsupported Perl syntax: `(?<`")]
+    [InlineData("(?=a)", "invalid or unsupported Perl syntax: `(?=`")]
+    [InlineData("a{1001}", "invalid repeat count: `{1001}`")]
+    [InlineData("(a{1000}){1000}", "invalid repeat count: `{1000}`")]
+    [InlineData("((a{100}){100}){100}", "invalid repeat count: `{100}`")]
+    [InlineData("(a{10}){101}", "invalid repeat count: `{101}`")]
+    [InlineData("(a{2,}){501}", "invalid repeat count: `{501}`")]
+    [InlineData("[z-a]", "invalid character class range: `z-a`")]
+    [InlineData("x{2}{3}", "invalid nested repetition operator: `{2}{3}`")]
+    public void InvalidPatternGetsGoMessage(string pattern, string goError)
+    {
+        var r = CliRunner.Run(["-top", "-focus=" + pattern, Cpu], timeoutMs: BoundMs);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal("dotnet-pprof: parsing focus regexp: error parsing regexp: " + goError + "\n", r.Stderr);
+    }
+}
