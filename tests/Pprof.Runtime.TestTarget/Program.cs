@@ -1,7 +1,7 @@
 using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
-// Usage: Pprof.Runtime.TestTarget [seconds] [workload...]   workloads: cpu alloc mutex block threads exceptions idle
+// Usage: Pprof.Runtime.TestTarget [seconds] [workload...]   workloads: cpu alloc mutex block threads exceptions linkedlist idle
 double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60;
 var kinds = args.Length > 1 ? args[1..] : new[] { "cpu", "alloc", "mutex", "block", "threads", "exceptions" };
 var end = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
@@ -22,6 +22,7 @@ foreach (var kind in kinds)
                 case "block": Workloads.BlockOnWaits(2, TimeSpan.FromMilliseconds(20)); break;
                 case "threads": Workloads.CreateThreads(2); Thread.Sleep(100); break;
                 case "exceptions": Workloads.ThrowExceptions(5); Thread.Sleep(100); break;
+                case "linkedlist": Workloads.HoldLinkedList(20_000); Thread.Sleep(100); break;
                 default: Thread.Sleep(100); break;
             }
         }

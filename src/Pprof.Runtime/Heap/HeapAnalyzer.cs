@@ -220,14 +220,35 @@ internal sealed class HeapAnalyzer
 
         // Root kinds in RootRank order (the application's statics, stacks, the runtime's statics, handles, finalizer
         // queue, ...): each object takes the shortest path from the first kind that reaches it, so that a leak shows
-        // under the application's field that keeps it rather than under a runtime holder that also reaches it.
-        foreach (var group in _g.ResolvedRoots.Select((r, i) => (r, i)).GroupBy(x => x.r.Priority).OrderBy(g => g.Key))
+        // under the application's field that keeps it rather than under a runtime holder that also reaches it. The
+        // value of every static field is claimed by its field first, though: a stack slot may hold the array that
+        // stores a class's statics, and must not take the runtime's statics from their own fields.
+        var groups = _g.ResolvedRoots.Select((r, i) => (r, i)).GroupBy(x => x.r.Priority).OrderBy(g => g.Key).ToList();
+        var seeded = new Dictionary<int, List<int>>();
+        foreach (var group in groups.Where(g => g.Key is RootRank.UserStatic or RootRank.RuntimeStatic))
         {
+            var claimed = seeded[group.Key] = new List<int>();
             foreach (var ((o, root, _), _) in group.OrderBy(x => x.i))
             {
                 if (pathOf[o] >= 0) continue;
                 pathOf[o] = Child(RootPath(root), _g.TypeOf(o));
-                queue[tail++] = o;
+                claimed.Add(o);
+            }
+        }
+        foreach (var group in groups)
+        {
+            if (seeded.TryGetValue(group.Key, out var claimed))
+            {
+                foreach (int o in claimed) queue[tail++] = o;
+            }
+            else
+            {
+                foreach (var ((o, root, _), _) in group.OrderBy(x => x.i))
+                {
+                    if (pathOf[o] >= 0) continue;
+                    pathOf[o] = Child(RootPath(root), _g.TypeOf(o));
+                    queue[tail++] = o;
+                }
             }
             Drain();
         }
@@ -247,6 +268,7 @@ internal sealed class HeapAnalyzer
     private long[] RetainedSizes()
     {
         int n = _g.ObjectCount;
+        Report("dominators", 0, n);
         var tree = Dominators.Compute(n, _g.EdgeStart, _g.Edges, _g.ResolvedRoots.OrderBy(r => r.Priority).Select(r => r.Object),
             reachAll: true, _cancellationToken, done => Report("dominators", done, n));
         var retained = new long[n + 1];

@@ -131,6 +131,7 @@ internal static class HeapDumpSession
             var deadline = Stopwatch.StartNew();
             long lastBytes = -1;
             var quiet = Stopwatch.StartNew();
+            progress.Report("snapshot", 0, 0);
             while (!done.Wait(100) && deadline.Elapsed < options.Timeout)
             {
                 progress.Report("snapshot", graph.ObjectCount, 0);
