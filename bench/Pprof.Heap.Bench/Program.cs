@@ -15,6 +15,8 @@ internal static class Program
     {
         if (args.Length >= 2 && args[0] == "target-heap") return TargetHeap(int.Parse(args[1], CultureInfo.InvariantCulture));
         if (args.Length >= 2 && args[0] == "target-tasks") return TargetTasks(int.Parse(args[1], CultureInfo.InvariantCulture));
+        if (args.Length >= 3 && args[0] == "target-list") return TargetList(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+        if (args.Length >= 2 && args[0] == "retention") return Retention(int.Parse(args[1], CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null);
         var runs = new List<(string Kind, int N)>();
         for (int i = 0; i + 1 < args.Length; i += 2) runs.Add((args[i], int.Parse(args[i + 1], CultureInfo.InvariantCulture)));
         if (runs.Count == 0) runs.AddRange(new[] { ("heap", 1_000_000), ("heap", 10_000_000), ("goroutine", 10_000) });
@@ -120,9 +122,45 @@ internal static class Program
         var nodes = new Node[n / 2];
         for (int i = 0; i < nodes.Length; i++) nodes[i] = new Node { Value = i, Next = new Node() };
         s_nodes = nodes;
-        Console.WriteLine("ready");
+        Console.WriteLine("ready " + Environment.ProcessId);
         Thread.Sleep(Timeout.Infinite);
         GC.KeepAlive(s_nodes);
+        GC.KeepAlive(s_list);
+        return 0;
+    }
+
+    private static LinkedList<byte[]>? s_list;
+
+    /// <summary>About <paramref name="n"/> live objects of which a <see cref="LinkedList{T}"/> of
+    /// <paramref name="listNodes"/> nodes (each node and its 16-byte array), the rest node pairs as in target-heap.</summary>
+    private static int TargetList(int n, int listNodes)
+    {
+        var list = new LinkedList<byte[]>();
+        for (int i = 0; i < listNodes; i++) list.AddLast(new byte[16]);
+        s_list = list;
+        return TargetHeap(Math.Max(0, n - 2 * listNodes));
+    }
+
+    /// <summary>One retention profile of process <paramref name="pid"/>, as <c>collect retention</c> takes it, for
+    /// <c>/usr/bin/time -v</c>: prints the time and the phases on stderr, and writes the live objects and bytes per
+    /// type to <paramref name="typesFile"/> (to compare with <c>dotnet-gcdump report</c>).</summary>
+    private static int Retention(int pid, string? typesFile)
+    {
+        var sw = Stopwatch.StartNew();
+        var progress = new Progress<HeapProgress>(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds,7:0.0} s {p.Phase} {p.Done:N0}/{p.Total:N0}")));
+        var profile = HeapProfiler.Collect(pid, new HeapProfileOptions { BufferMB = 4096 }, progress);
+        sw.Stop();
+        var (session, analysis) = HeapProfiler.LastStats;
+        long objects = profile.Samples.Sum(s => s.Values[0]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"retention profile of {objects:N0} objects: {sw.Elapsed.TotalSeconds:0.00} s (snapshot session {session.Elapsed.TotalSeconds:0.00} s, pause {session.PauseMs:0} ms, analysis {analysis.TotalSeconds:0.00} s), peak RSS {PeakRss() / 1048576.0:0} MB"));
+        if (typesFile != null)
+        {
+            var byType = profile.Samples.GroupBy(s => s.Locations[0].Lines[0].Function!.Name)
+                .Select(g => (Type: g.Key, Count: g.Sum(s => s.Values[0]), Bytes: g.Sum(s => s.Values[1])))
+                .OrderByDescending(t => t.Bytes);
+            File.WriteAllLines(typesFile, byType.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Bytes,14} {t.Count,12}  {t.Type}")));
+        }
         return 0;
     }
 
