@@ -35,6 +35,7 @@ internal static class Program
         var psi = new ProcessStartInfo("dotnet", new[] { typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
         {
             RedirectStandardOutput = true,
+            RedirectStandardInput = true,
         };
         var p = Process.Start(psi)!;
         string? line = p.StandardOutput.ReadLine();
@@ -49,15 +50,19 @@ internal static class Program
         {
             long baseline = PeakRss();
             ResetPeakRss();
+            Thread.Sleep(1000);
+            double idle = Gap(target);
+            ResetGap(target);
             var sw = Stopwatch.StartNew();
             var profile = HeapProfiler.Collect(target.Id, new HeapProfileOptions { BufferMB = 4096 });
             sw.Stop();
+            double frozen = Gap(target);
             var (session, _) = HeapProfiler.LastStats;
             var ms = new MemoryStream();
             profile.Write(ms);
             long objects = profile.Samples.Sum(s => s.Values[0]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {session.PauseMs:0} ms | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
+                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {session.PauseMs:0} ms (heartbeat: {frozen:0} ms, idle {idle:0} ms) | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
             foreach (var c in profile.Comments.Where(c => c.StartsWith("truncated", StringComparison.Ordinal))) Console.WriteLine("  " + c);
         }
         finally
@@ -73,21 +78,74 @@ internal static class Program
         try
         {
             ResetPeakRss();
+            Thread.Sleep(1000);
+            double idle = Gap(target);
+            ResetGap(target);
             var sw = Stopwatch.StartNew();
             var profile = GoroutineProfiler.Collect(target.Id);
             sw.Stop();
+            double frozen = Gap(target);
             var stats = GoroutineProfiler.LastStats!;
             long pending = profile.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
             var ms = new MemoryStream();
             profile.Write(ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | ≤ {stats.DumpTime.TotalMilliseconds:0} ms (dump of {stats.DumpBytes / 1048576.0:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; dump written in {stats.DumpTime.TotalMilliseconds:0} ms, {stats.DumpBytes / 1048576.0:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
         }
         finally
         {
             target.Kill();
             target.WaitForExit();
         }
+    }
+
+    private static long s_maxGapTicks;
+
+    /// <summary>In the target: a thread that sleeps 1 ms at a time and records the longest gap between its wake-ups
+    /// (how long the process was frozen), and a stdin loop: <c>reset</c> clears it, <c>gap</c> prints it in ms.</summary>
+    private static void StartHeartbeat()
+    {
+        new Thread(() =>
+        {
+            var sw = Stopwatch.StartNew();
+            long last = sw.ElapsedTicks;
+            while (true)
+            {
+                Thread.Sleep(1);
+                long now = sw.ElapsedTicks;
+                long gap = now - last;
+                last = now;
+                if (gap > Interlocked.Read(ref s_maxGapTicks)) Interlocked.Exchange(ref s_maxGapTicks, gap);
+            }
+        }) { IsBackground = true, Name = "heartbeat" }.Start();
+        new Thread(() =>
+        {
+            string? line;
+            while ((line = Console.ReadLine()) != null)
+            {
+                if (line == "reset") Interlocked.Exchange(ref s_maxGapTicks, 0);
+                else if (line == "gap") Console.WriteLine((Interlocked.Read(ref s_maxGapTicks) * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture));
+            }
+        }) { IsBackground = true, Name = "heartbeat control" }.Start();
+    }
+
+    /// <summary>The target's longest heartbeat gap since the last reset, in ms.</summary>
+    private static double Gap(Process target)
+    {
+        target.StandardInput.WriteLine("gap");
+        target.StandardInput.Flush();
+        // The runtime may print its own lines (createdump) on the target's stdout first.
+        while (true)
+        {
+            string line = target.StandardOutput.ReadLine() ?? throw new InvalidOperationException("target exited");
+            if (double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms)) return ms;
+        }
+    }
+
+    private static void ResetGap(Process target)
+    {
+        target.StandardInput.WriteLine("reset");
+        target.StandardInput.Flush();
     }
 
     /// <summary>VmHWM of this process, bytes.</summary>
@@ -122,6 +180,7 @@ internal static class Program
         var nodes = new Node[n / 2];
         for (int i = 0; i < nodes.Length; i++) nodes[i] = new Node { Value = i, Next = new Node() };
         s_nodes = nodes;
+        StartHeartbeat();
         Console.WriteLine("ready " + Environment.ProcessId);
         Thread.Sleep(Timeout.Infinite);
         GC.KeepAlive(s_nodes);
@@ -170,6 +229,7 @@ internal static class Program
     {
         var never = new TaskCompletionSource();
         for (int i = 0; i < n; i++) s_tasks.Add(Pending(never));
+        StartHeartbeat();
         Console.WriteLine("ready");
         Thread.Sleep(Timeout.Infinite);
         return 0;
