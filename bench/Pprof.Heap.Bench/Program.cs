@@ -15,6 +15,8 @@ internal static class Program
     {
         if (args.Length >= 2 && args[0] == "target-heap") return TargetHeap(int.Parse(args[1], CultureInfo.InvariantCulture));
         if (args.Length >= 2 && args[0] == "target-tasks") return TargetTasks(int.Parse(args[1], CultureInfo.InvariantCulture));
+        if (args.Length >= 3 && args[0] == "target-list") return TargetList(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+        if (args.Length >= 2 && args[0] == "retention") return Retention(int.Parse(args[1], CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null);
         var runs = new List<(string Kind, int N)>();
         for (int i = 0; i + 1 < args.Length; i += 2) runs.Add((args[i], int.Parse(args[i + 1], CultureInfo.InvariantCulture)));
         if (runs.Count == 0) runs.AddRange(new[] { ("heap", 1_000_000), ("heap", 10_000_000), ("goroutine", 10_000) });
@@ -33,6 +35,7 @@ internal static class Program
         var psi = new ProcessStartInfo("dotnet", new[] { typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
         {
             RedirectStandardOutput = true,
+            RedirectStandardInput = true,
         };
         var p = Process.Start(psi)!;
         string? line = p.StandardOutput.ReadLine();
@@ -47,15 +50,19 @@ internal static class Program
         {
             long baseline = PeakRss();
             ResetPeakRss();
+            Thread.Sleep(1000);
+            double idle = Gap(target);
+            ResetGap(target);
             var sw = Stopwatch.StartNew();
             var profile = HeapProfiler.Collect(target.Id, new HeapProfileOptions { BufferMB = 4096 });
             sw.Stop();
+            double frozen = Gap(target);
             var (session, _) = HeapProfiler.LastStats;
             var ms = new MemoryStream();
             profile.Write(ms);
             long objects = profile.Samples.Sum(s => s.Values[0]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {session.PauseMs:0} ms | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
+                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {session.PauseMs:0} ms (heartbeat: {frozen:0} ms, idle {idle:0} ms) | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
             foreach (var c in profile.Comments.Where(c => c.StartsWith("truncated", StringComparison.Ordinal))) Console.WriteLine("  " + c);
         }
         finally
@@ -71,21 +78,74 @@ internal static class Program
         try
         {
             ResetPeakRss();
+            Thread.Sleep(1000);
+            double idle = Gap(target);
+            ResetGap(target);
             var sw = Stopwatch.StartNew();
             var profile = GoroutineProfiler.Collect(target.Id);
             sw.Stop();
+            double frozen = Gap(target);
             var stats = GoroutineProfiler.LastStats!;
             long pending = profile.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
             var ms = new MemoryStream();
             profile.Write(ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | ≤ {stats.DumpTime.TotalMilliseconds:0} ms (dump of {stats.DumpBytes / 1048576.0:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; dump written in {stats.DumpTime.TotalMilliseconds:0} ms, {stats.DumpBytes / 1048576.0:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
         }
         finally
         {
             target.Kill();
             target.WaitForExit();
         }
+    }
+
+    private static long s_maxGapTicks;
+
+    /// <summary>In the target: a thread that sleeps 1 ms at a time and records the longest gap between its wake-ups
+    /// (how long the process was frozen), and a stdin loop: <c>reset</c> clears it, <c>gap</c> prints it in ms.</summary>
+    private static void StartHeartbeat()
+    {
+        new Thread(() =>
+        {
+            var sw = Stopwatch.StartNew();
+            long last = sw.ElapsedTicks;
+            while (true)
+            {
+                Thread.Sleep(1);
+                long now = sw.ElapsedTicks;
+                long gap = now - last;
+                last = now;
+                if (gap > Interlocked.Read(ref s_maxGapTicks)) Interlocked.Exchange(ref s_maxGapTicks, gap);
+            }
+        }) { IsBackground = true, Name = "heartbeat" }.Start();
+        new Thread(() =>
+        {
+            string? line;
+            while ((line = Console.ReadLine()) != null)
+            {
+                if (line == "reset") Interlocked.Exchange(ref s_maxGapTicks, 0);
+                else if (line == "gap") Console.WriteLine((Interlocked.Read(ref s_maxGapTicks) * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture));
+            }
+        }) { IsBackground = true, Name = "heartbeat control" }.Start();
+    }
+
+    /// <summary>The target's longest heartbeat gap since the last reset, in ms.</summary>
+    private static double Gap(Process target)
+    {
+        target.StandardInput.WriteLine("gap");
+        target.StandardInput.Flush();
+        // The runtime may print its own lines (createdump) on the target's stdout first.
+        while (true)
+        {
+            string line = target.StandardOutput.ReadLine() ?? throw new InvalidOperationException("target exited");
+            if (double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms)) return ms;
+        }
+    }
+
+    private static void ResetGap(Process target)
+    {
+        target.StandardInput.WriteLine("reset");
+        target.StandardInput.Flush();
     }
 
     /// <summary>VmHWM of this process, bytes.</summary>
@@ -120,9 +180,46 @@ internal static class Program
         var nodes = new Node[n / 2];
         for (int i = 0; i < nodes.Length; i++) nodes[i] = new Node { Value = i, Next = new Node() };
         s_nodes = nodes;
-        Console.WriteLine("ready");
+        StartHeartbeat();
+        Console.WriteLine("ready " + Environment.ProcessId);
         Thread.Sleep(Timeout.Infinite);
         GC.KeepAlive(s_nodes);
+        GC.KeepAlive(s_list);
+        return 0;
+    }
+
+    private static LinkedList<byte[]>? s_list;
+
+    /// <summary>About <paramref name="n"/> live objects of which a <see cref="LinkedList{T}"/> of
+    /// <paramref name="listNodes"/> nodes (each node and its 16-byte array), the rest node pairs as in target-heap.</summary>
+    private static int TargetList(int n, int listNodes)
+    {
+        var list = new LinkedList<byte[]>();
+        for (int i = 0; i < listNodes; i++) list.AddLast(new byte[16]);
+        s_list = list;
+        return TargetHeap(Math.Max(0, n - 2 * listNodes));
+    }
+
+    /// <summary>One retention profile of process <paramref name="pid"/>, as <c>collect retention</c> takes it, for
+    /// <c>/usr/bin/time -v</c>: prints the time and the phases on stderr, and writes the live objects and bytes per
+    /// type to <paramref name="typesFile"/> (to compare with <c>dotnet-gcdump report</c>).</summary>
+    private static int Retention(int pid, string? typesFile)
+    {
+        var sw = Stopwatch.StartNew();
+        var progress = new Progress<HeapProgress>(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds,7:0.0} s {p.Phase} {p.Done:N0}/{p.Total:N0}")));
+        var profile = HeapProfiler.Collect(pid, new HeapProfileOptions { BufferMB = 4096 }, progress);
+        sw.Stop();
+        var (session, analysis) = HeapProfiler.LastStats;
+        long objects = profile.Samples.Sum(s => s.Values[0]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"retention profile of {objects:N0} objects: {sw.Elapsed.TotalSeconds:0.00} s (snapshot session {session.Elapsed.TotalSeconds:0.00} s, pause {session.PauseMs:0} ms, analysis {analysis.TotalSeconds:0.00} s), peak RSS {PeakRss() / 1048576.0:0} MB"));
+        if (typesFile != null)
+        {
+            var byType = profile.Samples.GroupBy(s => s.Locations[0].Lines[0].Function!.Name)
+                .Select(g => (Type: g.Key, Count: g.Sum(s => s.Values[0]), Bytes: g.Sum(s => s.Values[1])))
+                .OrderByDescending(t => t.Bytes);
+            File.WriteAllLines(typesFile, byType.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Bytes,14} {t.Count,12}  {t.Type}")));
+        }
         return 0;
     }
 
@@ -132,6 +229,7 @@ internal static class Program
     {
         var never = new TaskCompletionSource();
         for (int i = 0; i < n; i++) s_tasks.Add(Pending(never));
+        StartHeartbeat();
         Console.WriteLine("ready");
         Thread.Sleep(Timeout.Infinite);
         return 0;

@@ -221,4 +221,23 @@ public static class Workloads
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Thrower(int i) => throw new InvalidOperationException("workload exception " + i);
+
+    /// <summary>The list <see cref="HoldLinkedList"/> keeps: a holder with one field, so that the holder's retained
+    /// size must cover the list, its nodes and their arrays.</summary>
+    public sealed class ListHolder
+    {
+        public LinkedList<byte[]> List = new();
+    }
+
+    private static ListHolder? s_listHolder;
+
+    /// <summary>Keeps a <see cref="LinkedList{T}"/> of <paramref name="nodes"/> 100-byte arrays in a static field
+    /// (once per process).</summary>
+    public static void HoldLinkedList(int nodes)
+    {
+        if (s_listHolder != null) return;
+        var holder = new ListHolder();
+        for (int i = 0; i < nodes; i++) holder.List.AddLast(new byte[100]);
+        s_listHolder = holder;
+    }
 }

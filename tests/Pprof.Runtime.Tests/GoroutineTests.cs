@@ -83,5 +83,8 @@ public sealed class GoroutineTests
         string grouped = System.Text.Encoding.UTF8.GetString(text.ToArray());
         Assert.StartsWith("goroutine profile: total ", grouped);
         Assert.Contains("# labels: {\"kind\":\"thread\"", grouped);
+        // The profile says that, and for how long at most, the process was frozen.
+        var p = GoroutineProfiler.Collect();
+        Assert.Contains(p.Comments, c => c.StartsWith("the process was frozen while the runtime wrote a dump with its heap (", StringComparison.Ordinal) && c.Contains(" ms: the pause was at most that", StringComparison.Ordinal));
     }
 }

@@ -15,8 +15,8 @@ public static class GoroutineProfiler
     /// is frozen while the runtime writes a dump (typically 0.2–0.6 s); the dump is read and deleted.</summary>
     public static Profile Collect(int processId = 0, CancellationToken cancellationToken = default)
     {
-        var records = Snapshot(processId, cancellationToken);
-        return Build(records, processId == 0 ? Environment.ProcessId : processId);
+        var records = Snapshot(processId, cancellationToken, out var stats);
+        return Build(records, processId == 0 ? Environment.ProcessId : processId, stats);
     }
 
     /// <summary>Writes a goroutine profile of this process: <paramref name="debug"/> 0 gzipped profile.proto, 1 text
@@ -36,10 +36,12 @@ public static class GoroutineProfiler
         else WriteDump(records, output);
     }
 
-    internal static List<GoroutineRecord> Snapshot(int processId, CancellationToken cancellationToken)
+    internal static List<GoroutineRecord> Snapshot(int processId, CancellationToken cancellationToken) => Snapshot(processId, cancellationToken, out _);
+
+    private static List<GoroutineRecord> Snapshot(int processId, CancellationToken cancellationToken, out GoroutineStats stats)
     {
         int pid = processId == 0 ? Environment.ProcessId : processId;
-        var records = GoroutineSnapshot.Collect(pid, cancellationToken, out var stats);
+        var records = GoroutineSnapshot.Collect(pid, cancellationToken, out stats);
         LastStats = stats;
         if (pid == Environment.ProcessId) records.RemoveAll(IsOwnSnapshotThread);
         return records;
@@ -52,7 +54,7 @@ public static class GoroutineProfiler
     private static bool IsOwnSnapshotThread(GoroutineRecord r) =>
         r.IsThread && r.Frames.Any(f => f.Name.StartsWith("Pprof.Runtime.Goroutine.GoroutineSnapshot.", StringComparison.Ordinal));
 
-    internal static Profile Build(List<GoroutineRecord> records, int pid)
+    internal static Profile Build(List<GoroutineRecord> records, int pid, GoroutineStats? stats = null)
     {
         var p = new Profile
         {
@@ -64,6 +66,11 @@ public static class GoroutineProfiler
         };
         int threads = records.Count(r => r.IsThread);
         p.Comments.Add($"goroutine snapshot of pid {pid}: {threads} threads, {records.Count - threads} pending async operations");
+        if (stats != null && stats.DumpBytes > 0)
+        {
+            p.Comments.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the process was frozen while the runtime wrote a dump with its heap ({stats.DumpBytes / 1048576.0:0} MB in {stats.DumpTime.TotalMilliseconds:0} ms: the pause was at most that; it grows with the heap)"));
+        }
         var mapping = new Mapping { Id = 1, File = "[dotnet]", HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
         p.Mappings.Add(mapping);
         var functions = new Dictionary<(string, string), Function>();

@@ -4,10 +4,10 @@ namespace Pprof.Runtime.Heap;
 
 
 /// <summary>Turns a <see cref="HeapGraph"/> into a heap profile. Each object is charged to its shortest retention path
-/// (breadth-first from the roots, one root kind after another: statics, handles, stacks, finalizer queue), written leaf first: the object's type,
+/// (breadth-first from the roots, one root kind after another in <see cref="RootRank"/> order), written leaf first: the object's type,
 /// the types holding it, and the root (<c>static Type.Field</c>, <c>[stack]</c>, <c>[strong handle]</c>, ...).
 /// Consecutive holders of the same type (linked lists, trees) collapse into one frame. Retained sizes come from the
-/// dominator tree (Cooper, Harvey and Kennedy's iterative algorithm) over a virtual root above all roots.</summary>
+/// dominator tree (Lengauer and Tarjan's algorithm, <see cref="Dominators"/>) over a virtual root above all roots.</summary>
 internal sealed class HeapAnalyzer
 {
     private const string Ellipsis = "…";
@@ -24,12 +24,19 @@ internal sealed class HeapAnalyzer
     private readonly Dictionary<long, int> _pathIndex = new();
     private readonly Dictionary<string, int> _rootPaths = new(StringComparer.Ordinal);
 
-    public HeapAnalyzer(HeapGraph graph, HeapProfileOptions options)
+    private readonly CancellationToken _cancellationToken;
+    private readonly ProgressThrottle _progress;
+
+    public HeapAnalyzer(HeapGraph graph, HeapProfileOptions options, ProgressThrottle? progress = null, CancellationToken cancellationToken = default)
     {
         _g = graph;
         _options = options;
         _typeFrames = graph.TypeNames.Count;
+        _progress = progress ?? new ProgressThrottle(null);
+        _cancellationToken = cancellationToken;
     }
+
+    private void Report(string phase, long done, long total) => _progress.Report(phase, done, total);
 
     /// <summary>Objects whose path was cut at <see cref="HeapProfileOptions.MaxPathDepth"/>.</summary>
     public long TruncatedPaths { get; private set; }
@@ -194,6 +201,11 @@ internal sealed class HeapAnalyzer
         {
             while (head < tail)
             {
+                if ((head & 0xFFFF) == 0)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    Report("paths", head, n);
+                }
                 int u = queue[head++];
                 int pu = pathOf[u];
                 for (int e = start[u], end = start[u + 1]; e < end; e++)
@@ -206,16 +218,37 @@ internal sealed class HeapAnalyzer
             }
         }
 
-        // Root kinds in priority order (statics, strong handles, pinned handles, stacks, finalizer queue, ...): each
-        // object takes the shortest path from the first kind that reaches it, so that a leak shows under the static
-        // or handle that keeps it rather than under a transient stack reference.
-        foreach (var group in _g.ResolvedRoots.Select((r, i) => (r, i)).GroupBy(x => x.r.Priority).OrderBy(g => g.Key))
+        // Root kinds in RootRank order (the application's statics, stacks, the runtime's statics, handles, finalizer
+        // queue, ...): each object takes the shortest path from the first kind that reaches it, so that a leak shows
+        // under the application's field that keeps it rather than under a runtime holder that also reaches it. The
+        // value of every static field is claimed by its field first, though: a stack slot may hold the array that
+        // stores a class's statics, and must not take the runtime's statics from their own fields.
+        var groups = _g.ResolvedRoots.Select((r, i) => (r, i)).GroupBy(x => x.r.Priority).OrderBy(g => g.Key).ToList();
+        var seeded = new Dictionary<int, List<int>>();
+        foreach (var group in groups.Where(g => g.Key is RootRank.UserStatic or RootRank.RuntimeStatic))
         {
+            var claimed = seeded[group.Key] = new List<int>();
             foreach (var ((o, root, _), _) in group.OrderBy(x => x.i))
             {
                 if (pathOf[o] >= 0) continue;
                 pathOf[o] = Child(RootPath(root), _g.TypeOf(o));
-                queue[tail++] = o;
+                claimed.Add(o);
+            }
+        }
+        foreach (var group in groups)
+        {
+            if (seeded.TryGetValue(group.Key, out var claimed))
+            {
+                foreach (int o in claimed) queue[tail++] = o;
+            }
+            else
+            {
+                foreach (var ((o, root, _), _) in group.OrderBy(x => x.i))
+                {
+                    if (pathOf[o] >= 0) continue;
+                    pathOf[o] = Child(RootPath(root), _g.TypeOf(o));
+                    queue[tail++] = o;
+                }
             }
             Drain();
         }
@@ -235,130 +268,18 @@ internal sealed class HeapAnalyzer
     private long[] RetainedSizes()
     {
         int n = _g.ObjectCount;
-        int root = n;
-        var start = _g.EdgeStart;
-        var edges = _g.Edges;
-
-        // Children of the virtual root: the roots, in order, then anything the roots do not reach.
-        var rootChild = new bool[n];
-        var rootChildren = new List<int>();
-        foreach (var (o, _, _) in _g.ResolvedRoots.OrderBy(r => r.Priority))
-        {
-            if (rootChild[o]) continue;
-            rootChild[o] = true;
-            rootChildren.Add(o);
-        }
-
-        // Iterative depth-first search for a postorder numbering.
-        var post = new int[n + 1];
-        Array.Fill(post, -1);
-        var order = new int[n + 1];
-        int count = 0;
-        var visited = new bool[n];
-        var stackNode = new int[n];
-        var stackEdge = new int[n];
-
-        void Dfs(int s)
-        {
-            int sp = 0;
-            visited[s] = true;
-            stackNode[sp] = s;
-            stackEdge[sp] = start[s];
-            sp++;
-            while (sp > 0)
-            {
-                int u = stackNode[sp - 1];
-                int e = stackEdge[sp - 1];
-                if (e < start[u + 1])
-                {
-                    stackEdge[sp - 1] = e + 1;
-                    int v = edges[e];
-                    if (v >= 0 && !visited[v])
-                    {
-                        visited[v] = true;
-                        stackNode[sp] = v;
-                        stackEdge[sp] = start[v];
-                        sp++;
-                    }
-                    continue;
-                }
-                sp--;
-                post[u] = count;
-                order[count++] = u;
-            }
-        }
-
-        foreach (int r in rootChildren) if (!visited[r]) Dfs(r);
-        for (int o = 0; o < n; o++)
-        {
-            if (visited[o]) continue;
-            rootChild[o] = true;
-            Dfs(o);
-        }
-        post[root] = count;
-        order[count++] = root;
-        stackNode = stackEdge = Array.Empty<int>();
-        visited = Array.Empty<bool>();
-
-        // Predecessors (CSR).
-        var predStart = new int[n + 2];
-        foreach (int v in edges) if (v >= 0) predStart[v + 1]++;
-        for (int i = 0; i < n + 1; i++) predStart[i + 1] += predStart[i];
-        var preds = new int[predStart[n + 1]];
-        var fill = (int[])predStart.Clone();
-        for (int u = 0; u < n; u++)
-        {
-            for (int e = start[u], end = start[u + 1]; e < end; e++)
-            {
-                int v = edges[e];
-                if (v >= 0) preds[fill[v]++] = u;
-            }
-        }
-        fill = Array.Empty<int>();
-
-        var idom = new int[n + 1];
-        Array.Fill(idom, -1);
-        idom[root] = root;
-
-        int Intersect(int a, int b)
-        {
-            while (a != b)
-            {
-                while (post[a] < post[b]) a = idom[a];
-                while (post[b] < post[a]) b = idom[b];
-            }
-            return a;
-        }
-
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            for (int k = count - 2; k >= 0; k--)
-            {
-                int v = order[k];
-                int d = rootChild[v] ? root : -1;
-                for (int e = predStart[v], end = predStart[v + 1]; e < end; e++)
-                {
-                    int p = preds[e];
-                    if (idom[p] < 0 || p == v) continue;
-                    d = d < 0 ? p : Intersect(p, d);
-                }
-                if (d >= 0 && idom[v] != d)
-                {
-                    idom[v] = d;
-                    changed = true;
-                }
-            }
-        }
-
+        Report("dominators", 0, n);
+        var tree = Dominators.Compute(n, _g.EdgeStart, _g.Edges, _g.ResolvedRoots.OrderBy(r => r.Priority).Select(r => r.Object),
+            reachAll: true, _cancellationToken, done => Report("dominators", done, n));
         var retained = new long[n + 1];
         for (int o = 0; o < n; o++) retained[o] = _g.SizeOf(o);
-        for (int k = 0; k < count - 1; k++)
+        var idom = tree.Idom;
+        var preorder = tree.Preorder;
+        // Backwards in preorder: every object's dominated objects are summed before the object is added to its dominator.
+        for (int k = tree.Reached - 1; k >= 1; k--)
         {
-            int v = order[k];
-            int d = idom[v];
-            if (d >= 0 && d != v) retained[d] += retained[v];
+            int v = preorder[k];
+            retained[idom[v]] += retained[v];
         }
         return retained;
     }

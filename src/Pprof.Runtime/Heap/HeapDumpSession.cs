@@ -21,7 +21,7 @@ internal static class HeapDumpSession
     /// them again (the runtime logs each type once), so without them its types would read <c>[type 0x...]</c>.</summary>
     private static readonly Dictionary<ulong, string> s_ownTypeNames = new();
 
-    public static HeapGraph Collect(int pid, HeapProfileOptions options, CancellationToken cancellationToken, out HeapDumpStats stats)
+    public static HeapGraph Collect(int pid, HeapProfileOptions options, ProgressThrottle progress, CancellationToken cancellationToken, out HeapDumpStats stats)
     {
         var graph = new HeapGraph(options.MaxObjects);
         var st = new HeapDumpStats();
@@ -111,7 +111,7 @@ internal static class HeapDumpSession
             for (int i = 0; i < d.Count; i++)
             {
                 var v = d.Values(i);
-                graph.AddRoot(v.GCValueNodeID, "[ConditionalWeakTable value]", 5);
+                graph.AddRoot(v.GCValueNodeID, "[ConditionalWeakTable value]", RootRank.Dependent);
             }
         };
 
@@ -131,8 +131,10 @@ internal static class HeapDumpSession
             var deadline = Stopwatch.StartNew();
             long lastBytes = -1;
             var quiet = Stopwatch.StartNew();
+            progress.Report("snapshot", 0, 0);
             while (!done.Wait(100) && deadline.Elapsed < options.Timeout)
             {
+                progress.Report("snapshot", graph.ObjectCount, 0);
                 long bytes = counting.BytesRead;
                 if (bytes != lastBytes)
                 {
@@ -141,6 +143,15 @@ internal static class HeapDumpSession
                 }
                 else if (gcStarted && quiet.Elapsed > TimeSpan.FromSeconds(1)) break;
             }
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Stop at once: what was received is dropped, the target's GC finishes the dump on its own.
+            source.StopProcessing();
+            StopWithTimeout(session, TimeSpan.FromSeconds(1));
+            reader.Join(TimeSpan.FromSeconds(1));
+            _ = Task.Run(() => DisposeQuietly(session), CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         // A few more events (static roots) are written at the end of the dump; give them a moment, then stop.
         if (complete) Thread.Sleep(50);
@@ -151,7 +162,6 @@ internal static class HeapDumpSession
             reader.Join(TimeSpan.FromSeconds(5));
         }
         session.Dispose();
-        cancellationToken.ThrowIfCancellationRequested();
         st.EventsLost = source.EventsLost;
         st.Complete = complete;
         st.Elapsed = sw.Elapsed;
@@ -172,6 +182,12 @@ internal static class HeapDumpSession
         return graph;
     }
 
+    private static void DisposeQuietly(EventPipeSession session)
+    {
+        try { session.Dispose(); }
+        catch (Exception e) when (e is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException) { }
+    }
+
     /// <summary>Stops the session on a separate thread: stopping a session on one's own process can hang (dotnet/runtime#1892).</summary>
     private static void StopWithTimeout(EventPipeSession session, TimeSpan timeout)
     {
@@ -184,23 +200,23 @@ internal static class HeapDumpSession
         t.Join(timeout);
     }
 
-    /// <summary>The root frame for a GC root kind (null for roots that do not keep objects alive) and its priority:
-    /// among equally short paths, statics win over handles, handles over stacks.</summary>
+    /// <summary>The root frame for a GC root kind (null for roots that do not keep objects alive) and its
+    /// <see cref="RootRank"/>.</summary>
     internal static (string? Root, int Priority) RootFrame(GCRootKind kind, GCRootFlags flags)
     {
         switch (kind)
         {
-            case GCRootKind.Stack: return ("[stack]", 3);
-            case GCRootKind.Finalizer: return ("[finalizer queue]", 4);
+            case GCRootKind.Stack: return ("[stack]", RootRank.Stack);
+            case GCRootKind.Finalizer: return ("[finalizer queue]", RootRank.Finalizer);
             case GCRootKind.Handle:
                 if ((flags & GCRootFlags.WeakRef) != 0) return (null, 0);
-                if ((flags & GCRootFlags.Pinning) != 0) return ("[pinned handle]", 2);
-                if ((flags & GCRootFlags.RefCounted) != 0) return ("[refcounted handle]", 2);
-                return ("[strong handle]", 1);
-            case GCRootKind.SizedRef: return ("[sized-ref handle]", 2);
-            case (GCRootKind)6: return ("[dependent handle]", 5);
-            case GCRootKind.Older: return ("[older generation]", 6);
-            default: return ("[" + kind.ToString().ToLowerInvariant() + " root]", 6);
+                if ((flags & GCRootFlags.Pinning) != 0) return ("[pinned handle]", RootRank.OtherHandle);
+                if ((flags & GCRootFlags.RefCounted) != 0) return ("[refcounted handle]", RootRank.OtherHandle);
+                return ("[strong handle]", RootRank.StrongHandle);
+            case GCRootKind.SizedRef: return ("[sized-ref handle]", RootRank.OtherHandle);
+            case (GCRootKind)6: return ("[dependent handle]", RootRank.Dependent);
+            case GCRootKind.Older: return ("[older generation]", RootRank.Other);
+            default: return ("[" + kind.ToString().ToLowerInvariant() + " root]", RootRank.Other);
         }
     }
 }

@@ -222,7 +222,7 @@ internal sealed class HeapGraph
     public void AddStaticRoot(ulong address, ulong typeId, string field)
     {
         _statics.Add((Roots.Count, typeId, field));
-        Roots.Add((address, "", 0));
+        Roots.Add((address, "", RootRank.RuntimeStatic));
     }
 
     /// <summary>The field names of the static roots.</summary>
@@ -248,7 +248,7 @@ internal sealed class HeapGraph
                     if (typed.Count == 1) owner = typed[0];
                 }
             }
-            Roots[i] = (Roots[i].Address, owner != null ? "static " + owner + "." + field : "static ?." + field + " (" + objectType + ")", 0);
+            Roots[i] = (Roots[i].Address, owner != null ? "static " + owner + "." + field : "static ?." + field + " (" + objectType + ")", RootRank.OfStatic(owner));
         }
         _statics.Clear();
     }
@@ -260,7 +260,7 @@ internal sealed class HeapGraph
     }
 
     /// <summary>Turns addresses into object indices and the edge counts into CSR offsets; frees the address arrays.</summary>
-    public void Resolve()
+    public void Resolve(ProgressThrottle? progress = null, CancellationToken cancellationToken = default)
     {
         int n = ObjectCount;
         var addr = _address;
@@ -313,6 +313,11 @@ internal sealed class HeapGraph
         var edges = new int[e];
         for (long i = 0; i < e; i++)
         {
+            if ((i & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report("references", i, e);
+            }
             int t = Find(_edgeTarget[i]);
             if (t < 0) UnresolvedEdges++;
             edges[i] = t;

@@ -14,14 +14,23 @@ public static class HeapProfiler
 {
     /// <summary>Takes a heap snapshot of process <paramref name="processId"/> (default: this process). The process
     /// pauses for one gen-2 GC while the runtime writes the snapshot (about 1 s per 3 million objects).</summary>
-    public static Profile Collect(int processId = 0, HeapProfileOptions? options = null, CancellationToken cancellationToken = default)
+    public static Profile Collect(int processId = 0, HeapProfileOptions? options = null, CancellationToken cancellationToken = default) =>
+        Collect(processId, options, null, cancellationToken);
+
+    /// <summary>Takes a heap snapshot of process <paramref name="processId"/> (default: this process), reporting how
+    /// far it has got to <paramref name="progress"/> (phase and objects processed, a few times per second). Cancelling
+    /// <paramref name="cancellationToken"/> stops the snapshot session or the analysis within a fraction of a second
+    /// and throws <see cref="OperationCanceledException"/>: no partial profile is returned. The target's snapshot GC,
+    /// once started, still runs to its end in the target.</summary>
+    public static Profile Collect(int processId, HeapProfileOptions? options, IProgress<HeapProgress>? progress, CancellationToken cancellationToken = default)
     {
         options ??= new HeapProfileOptions();
         int pid = processId == 0 ? Environment.ProcessId : processId;
         var start = DateTime.UtcNow;
-        var graph = HeapDumpSession.Collect(pid, options, cancellationToken, out var stats);
+        var throttle = new ProgressThrottle(progress);
+        var graph = HeapDumpSession.Collect(pid, options, throttle, cancellationToken, out var stats);
         var sw = Stopwatch.StartNew();
-        graph.Resolve();
+        graph.Resolve(throttle, cancellationToken);
         var comments = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture, $"heap snapshot of pid {pid}: live objects after an induced blocking gen-2 GC (pause {stats.PauseMs:0.#} ms)"),
@@ -34,7 +43,8 @@ public static class HeapProfiler
             comments.Add($"truncated: {graph.MissingEdges} references announced by the snapshot were not received or exceeded the reference limit");
         if (graph.UnresolvedRoots > 0)
             comments.Add($"{graph.UnresolvedRoots} roots point outside the reported objects and were ignored");
-        var profile = new HeapAnalyzer(graph, options).Build(comments);
+        var profile = new HeapAnalyzer(graph, options, throttle, cancellationToken).Build(comments);
+        progress?.Report(new HeapProgress("profile", graph.ObjectCount, graph.ObjectCount));
         profile.TimeNanos = (start - DateTime.UnixEpoch).Ticks * 100;
         profile.DurationNanos = (stats.Elapsed + sw.Elapsed).Ticks * 100;
         LastStats = (stats, sw.Elapsed);
