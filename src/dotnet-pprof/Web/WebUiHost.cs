@@ -5,21 +5,32 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Pprof.Cli.Web;
 
 /// <summary>The web UI's HTTP server: Kestrel, with limits and timeouts for a tool that may face hostile clients
 /// (oversized request lines and headers get 414/431, bodies over <see cref="MaxBodyBytes"/> 413, idle and half-sent
-/// connections are closed, connections are bounded), handing each request to the UI as a <see cref="WebRequest"/>.
-/// Kestrel's accept loop keeps going when file descriptors run out.</summary>
+/// connections are closed, connections are bounded by the descriptors the process may open), handing each request to
+/// the UI as a <see cref="WebRequest"/>. Kestrel's accept loop keeps going when an accept fails.</summary>
 internal sealed class WebUiHost : IDisposable
 {
     /// <summary>The largest request body read (saved configurations are small JSON documents): 64 KiB.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>The most connections open at once; more are closed as they arrive.</summary>
+    /// <summary>The most connections open at once; more are closed as they arrive. Fewer where the process may open
+    /// fewer file descriptors: see <see cref="ConnectionLimit"/>.</summary>
     public const int MaxConnections = 512;
+
+    /// <summary>Descriptors kept for everything but connections: counted before Kestrel starts, they must cover the
+    /// assemblies the server and the views load later (the runtime keeps about two descriptors per assembly), source
+    /// files and Graphviz's pipes.</summary>
+    private const int ReservedDescriptors = 128;
 
     /// <summary>How long a client may take to send a request's headers.</summary>
     public static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(10);
@@ -65,16 +76,20 @@ internal sealed class WebUiHost : IDisposable
     private static WebUiHost Create(IReadOnlyList<IPAddress> addresses, int port, Func<WebRequest, WebResponse> handler)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        int connections = ConnectionLimit();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxConcurrentConnections = MaxConnections;
+            k.Limits.MaxConcurrentConnections = connections;
             k.Limits.MaxRequestBodySize = MaxBodyBytes;
             k.Limits.RequestHeadersTimeout = HeadersTimeout;
             k.Limits.KeepAliveTimeout = KeepAliveTimeout;
             k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
             foreach (var a in addresses) k.Listen(a, port, l => l.Protocols = HttpProtocols.Http1);
         });
+        builder.Services.RemoveAll<IConnectionListenerFactory>();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new LimitedListenerFactory(
+            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance), connections));
         var app = builder.Build();
         app.Run(ctx => Serve(ctx, handler));
         app.StartAsync().GetAwaiter().GetResult();
@@ -86,6 +101,45 @@ internal sealed class WebUiHost : IDisposable
             bound = new Uri(address).Port;
         }
         return new WebUiHost(app, bound);
+    }
+
+    /// <summary>How many connections may be open at once: <see cref="MaxConnections"/>, or, under a lower limit of
+    /// open files (<c>ulimit -n</c>), what leaves <see cref="ReservedDescriptors"/> free beside those open now. Running
+    /// out of descriptors makes accepts fail and the runtime itself falter (it dies with "Out of memory."): the
+    /// listener (<see cref="LimitedListenerFactory"/>) accepts no more than this, so connections alone never exhaust
+    /// them.</summary>
+    internal static int ConnectionLimit()
+    {
+        long limit = OpenFileLimit();
+        if (limit <= 0) return MaxConnections;
+        int open;
+        try
+        {
+            open = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            open = 64;
+        }
+        return (int)Math.Clamp(limit - open - ReservedDescriptors, 8, MaxConnections);
+    }
+
+    /// <summary>The soft limit of open files from <c>/proc/self/limits</c>; 0 when unknown or unlimited.</summary>
+    private static long OpenFileLimit()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/limits"))
+            {
+                if (!line.StartsWith("Max open files", StringComparison.Ordinal)) continue;
+                var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return fields.Length > 0 && long.TryParse(fields[0], out long soft) ? soft : 0;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return 0;
     }
 
     private static int FreePort(IPAddress a)
