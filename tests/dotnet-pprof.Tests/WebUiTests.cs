@@ -46,6 +46,57 @@ public sealed class WebUiTests : IDisposable
         Assert.Equal(200, open.Handle(new WebRequest("GET", "/ui/top", new Dictionary<string, string>(), IPAddress.Parse("192.0.2.7"))).Status);
     }
 
+    [Theory]
+    [InlineData("localhost:8080", 200)]
+    [InlineData("LOCALHOST", 200)]
+    [InlineData("127.0.0.1:9", 200)]
+    [InlineData("127.0.0.2", 200)]
+    [InlineData("[::1]:8080", 200)]
+    [InlineData("evil.example", 403)]
+    [InlineData("evil.example:8080", 403)]
+    [InlineData("localhost.evil.example", 403)]
+    [InlineData("192.0.2.7:8080", 403)]
+    [InlineData("::1", 403)]
+    [InlineData("", 403)]
+    public void OnlyLoopbackHostNamesAreServed(string host, int status) =>
+        Assert.Equal(status, Get("/ui/top", headers: ("Host", host)).Status);
+
+    [Fact]
+    public void WritesMustBeSameOriginJsonPosts()
+    {
+        const string body = "{\"query\": \"f=main\"}";
+        Assert.Equal(403, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Origin", "http://evil.example")).Status);
+        Assert.Equal(403, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Origin", "http://localhost:9999")).Status);
+        Assert.Equal(403, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Sec-Fetch-Site", "cross-site")).Status);
+        Assert.Equal(403, Get("/ui/deleteconfig?config=x", method: "POST", body: "{}", headers: ("Sec-Fetch-Site", "same-site")).Status);
+        Assert.Equal(415, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Content-Type", "text/plain")).Status);
+        Assert.Equal(415, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Content-Type", "")).Status);
+        Assert.Equal(400, Get("/ui/saveconfig?config=x", method: "POST", body: "f=main").Status);
+        Assert.Equal(400, Get("/ui/saveconfig?config=" + new string('n', WebSettings.MaxNameLength + 1), method: "POST", body: body).Status);
+        Assert.False(File.Exists(_settings) && File.ReadAllText(_settings).Contains("\"x\""));
+        Assert.Equal(200, Get("/ui/saveconfig?config=x", method: "POST", body: body,
+            headers: new[] { ("Origin", "http://localhost:8080"), ("Sec-Fetch-Site", "same-origin"), ("Content-Type", "application/json; charset=utf-8") }).Status);
+        Assert.Contains(">x</a>", Get("/ui/top").Text);
+    }
+
+    [Fact]
+    public void ConfigurationsAreBounded()
+    {
+        for (int i = 0; i < WebSettings.MaxCount; i++)
+            Assert.Equal(200, Get("/ui/saveconfig?config=c" + i, method: "POST", body: "{\"query\": \"f=main\"}").Status);
+        Assert.Equal(400, Get("/ui/saveconfig?config=one-too-many", method: "POST", body: "{\"query\": \"f=main\"}").Status);
+        Assert.Equal(200, Get("/ui/saveconfig?config=c0", method: "POST", body: "{\"query\": \"f=other\"}").Status);
+    }
+
+    [Fact]
+    public void RootRedirectsToTheGraphKeepingTheQuery()
+    {
+        var r = Get("/?f=main&si=samples");
+        Assert.Equal(303, r.Status);
+        Assert.Contains(r.Headers, h => h.Key == "Location" && h.Value == "/ui/?f=main&si=samples");
+        Assert.Equal(404, Get("/top").Status);
+    }
+
     [Fact]
     public void EveryViewIsServed()
     {
