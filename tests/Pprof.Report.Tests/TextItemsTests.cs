@@ -6,17 +6,14 @@ namespace Pprof.Report.Tests;
 /// <summary>The top table as data: the same rows, order, values and header lines the text report prints.</summary>
 public class TextItemsTests
 {
-    private static Profile Synthetic() =>
-        Profile.Parse(File.ReadAllBytes(Path.Combine(ReportConformanceHelper.TestDataDir(), "synthetic.pb.gz")));
+    private static Profile Synthetic() => ReportHeaderTests.Synthetic();
 
-    private static ReportOptions Options() => new()
+    private static ReportOptions Options()
     {
-        OutputFormat = ReportFormat.Text,
-        SampleValue = v => v[1],
-        SampleType = "delay",
-        SampleUnit = "nanoseconds",
-        NodeCount = 5,
-    };
+        var o = ReportHeaderTests.Options();
+        o.NodeCount = 5;
+        return o;
+    }
 
     [Fact]
     public void ItemsAreTheRowsOfTheTextReport()
