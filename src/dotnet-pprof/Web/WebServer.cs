@@ -10,7 +10,7 @@ namespace Pprof.Cli.Web;
 /// families. Bound to loopback, the UI answers local clients only and only under a loopback or the bound host name.</summary>
 internal static class WebServer
 {
-    /// <summary>Set when the server is being stopped (Ctrl+C).</summary>
+    /// <summary>Set on Ctrl+C.</summary>
     private static readonly ManualResetEventSlim Stopped = new(false);
 
     /// <summary>Serves until the process is interrupted; returns the exit status (the driver's
@@ -28,7 +28,7 @@ internal static class WebServer
             e.Cancel = true;
             Stopped.Set();
         };
-        Stopped.Wait();
+        WaitHandle.WaitAny(new[] { Stopped.WaitHandle, server.Stopping.WaitHandle });
         return 0;
     }
 

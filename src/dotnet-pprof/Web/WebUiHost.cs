@@ -49,6 +49,10 @@ internal sealed class WebUiHost : IDisposable
     /// <summary>The port listened on.</summary>
     public int Port { get; }
 
+    /// <summary>Cancelled when the server is told to stop: SIGTERM (or Ctrl+C) reaches ASP.NET Core's lifetime,
+    /// which stops the server, and the process must then exit as it did before.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Listens on <paramref name="addresses"/> at <paramref name="port"/> (0: a free port, the same on every
     /// address) and serves <paramref name="handler"/>. <see cref="IPAddress.IPv6Any"/> listens dual-stack.</summary>
     public static WebUiHost Start(IReadOnlyList<IPAddress> addresses, int port, Func<WebRequest, WebResponse> handler)
