@@ -86,6 +86,16 @@ public static class ReportGenerator
         }
     }
 
+    /// <summary>The rows and header lines of the top table <paramref name="options"/> describe, as data (pprof's
+    /// <c>report.TextItems</c>): the same rows, order and values <see cref="ReportFormat.Text"/> prints. Like
+    /// <see cref="Generate"/>, it may clean up the profile: pass a copy when the profile is used again.</summary>
+    public static TextItems GetTextItems(Profile profile, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        return TextReport.Items(NewContext(profile, options));
+    }
+
     /// <summary>The profile's header lines (File, Build ID, comments, Type, Time, Duration/Total samples), as
     /// pprof's <c>report.ProfileLabels</c> returns them.</summary>
     public static IReadOnlyList<string> ProfileLabels(Profile profile, ReportOptions options)

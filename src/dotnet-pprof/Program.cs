@@ -25,7 +25,7 @@ internal static class Program
         var stdout = new BufferedStream(new StdoutStream(Console.OpenStandardOutput()), 1 << 16);
         var editor = LineEditor.Available() ? new LineEditor(Console.Error) : null;
         var ui = new PprofUI(Console.In, stdout, Console.Error, outputIsTerminal: !Console.IsOutputRedirected, editor);
-        int rc = PprofDriver.Run(args, ui);
+        int rc = PprofDriver.Run(args, ui, webUi: Web.WebServer.Serve);
         try
         {
             stdout.Dispose();

@@ -6,10 +6,10 @@ namespace Pprof.Report.Tests;
 /// <summary>Report headers: profile labels, active filters, and that the caller's options are left alone.</summary>
 public class ReportHeaderTests
 {
-    private static Profile Synthetic() =>
+    internal static Profile Synthetic() =>
         Profile.Parse(File.ReadAllBytes(Path.Combine(ReportConformanceHelper.TestDataDir(), "synthetic.pb.gz")));
 
-    private static ReportOptions Options() => new()
+    internal static ReportOptions Options() => new()
     {
         OutputFormat = ReportFormat.Text,
         SampleValue = v => v[1],

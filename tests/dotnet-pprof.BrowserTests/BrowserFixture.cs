@@ -8,10 +8,11 @@ namespace Pprof.Cli.BrowserTests;
 /// loopback ports: a CPU profile and a comparison against a base. Shared by every test of the collection.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private WebHttpServer? _server;
-    private WebHttpServer? _diffServer;
+    private WebUiHost? _server;
+    private WebUiHost? _diffServer;
     private IPlaywright? _playwright;
 
+    /// <summary>The server's root (<c>http://127.0.0.1:PORT</c>); the views are under <c>/ui/</c>.</summary>
     public string Url { get; private set; } = "";
 
     public string DiffUrl { get; private set; } = "";
@@ -28,9 +29,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(ScreenshotDir);
         _server = WebServer.Start("127.0.0.1:0", FixtureProfiles.Cpu(), new PprofConfig(), "fixture-service", SettingsPath, out string url);
-        Url = url;
+        Url = url[..url.IndexOf("/ui/", StringComparison.Ordinal)];
         _diffServer = WebServer.Start("127.0.0.1:0", FixtureProfiles.Diff(), new PprofConfig(), "fixture-service (diff)", SettingsPath, out string diffUrl);
-        DiffUrl = diffUrl;
+        DiffUrl = diffUrl[..diffUrl.IndexOf("/ui/", StringComparison.Ordinal)];
         string chromium = Environment.GetEnvironmentVariable("PPROF_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium";
         if (!File.Exists(chromium)) throw new InvalidOperationException($"Chromium not found at {chromium}: install the chromium package (apt-get install -y chromium) or set PPROF_CHROMIUM");
         _playwright = await Playwright.CreateAsync();

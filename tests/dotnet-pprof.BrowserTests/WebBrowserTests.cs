@@ -17,6 +17,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
         public readonly List<string> Errors = new();
         public readonly List<string> Requests = new();
         public IPage Page = null!;
+        public string PromptAnswer = "saved-view";
         private IBrowserContext _context = null!;
 
         public static async Task<Session> Open(BrowserFixture f)
@@ -30,7 +31,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
             };
             s.Page.PageError += (_, e) => s.Errors.Add("page error: " + e);
             s.Page.Request += (_, r) => s.Requests.Add(r.Url);
-            s.Page.Dialog += async (_, d) => await d.AcceptAsync("saved-view");
+            s.Page.Dialog += async (_, d) => await d.AcceptAsync(s.PromptAnswer);
             return s;
         }
 
@@ -56,30 +57,30 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     {
         await using var s = await Session.Open(_f);
 
-        await s.Go(_f.Url + "/top");
+        await s.Go(_f.Url + "/ui/top");
         var names = await TopNames(s);
         Assert.Contains("json.Marshal", names);
         Assert.Contains("db.Query", names);
         await Shot(s, "top");
 
-        await s.Go(_f.Url + "/");
+        await s.Go(_f.Url + "/ui/");
         Assert.True(await s.Page.Locator("#graph svg g.node").CountAsync() >= 5);
         Assert.Contains("handle", await s.Page.Locator("#graph svg").TextContentAsync());
         await Shot(s, "graph");
 
-        await s.Go(_f.Url + "/flamegraph");
+        await s.Go(_f.Url + "/ui/flamegraph");
         int drawn = int.Parse(await s.Page.GetAttributeAsync("#flamegraph", "data-drawn") ?? "0");
         Assert.True(drawn >= 10, "frames drawn: " + drawn);
         await Shot(s, "flamegraph");
 
-        await s.Go(_f.Url + "/peek?f=main.handle");
+        await s.Go(_f.Url + "/ui/peek?f=main.handle");
         string peek = await s.Page.Locator("#report").InnerTextAsync();
         Assert.Contains("main.handle", peek);
         Assert.Contains("json.Marshal", peek);
         Assert.DoesNotContain("runtime.schedule", peek);
         await Shot(s, "peek");
 
-        await s.Go(_f.Url + "/source?f=db.Query");
+        await s.Go(_f.Url + "/ui/source?f=db.Query");
         Assert.Contains("ROUTINE ======================== db.Query", await s.Page.Locator("#report").InnerTextAsync());
         await Shot(s, "source");
 
@@ -92,7 +93,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     public async Task ClickingAFlameGraphFrameZoomsIntoIt()
     {
         await using var s = await Session.Open(_f);
-        await s.Go(_f.Url + "/flamegraph");
+        await s.Go(_f.Url + "/ui/flamegraph");
         // Where is main.background drawn? Ask the graph for its box.
         var box = await s.Page.EvaluateAsync<double[]>(@"() => {
             const fg = window.pprofFlameGraph;
@@ -129,7 +130,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     public async Task FocusFromASelectedRowChangesTheTopTable()
     {
         await using var s = await Session.Open(_f);
-        await s.Go(_f.Url + "/top");
+        await s.Go(_f.Url + "/ui/top");
         var before = await TopNames(s);
         Assert.Contains("runtime.schedule", before);
         await s.Page.Locator("#toptable tbody tr[data-name='main.background']").ClickAsync();
@@ -145,7 +146,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
         await Shot(s, "top-focused");
 
         // The view links keep the filter; Reset drops it.
-        Assert.Contains("f=", await s.Page.GetAttributeAsync("#views a[data-path='/flamegraph']", "href") ?? "");
+        Assert.Contains("f=", await s.Page.GetAttributeAsync("#views a[data-path='/ui/flamegraph']", "href") ?? "");
         await s.Page.Locator("#refine-button").ClickAsync();
         await Task.WhenAll(s.Page.WaitForURLAsync(u => !u.Contains("f=")), s.Page.Locator("#refine-reset").ClickAsync());
         await s.Page.WaitForSelectorAsync("body[data-ready='1']");
@@ -157,7 +158,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     public async Task IgnoreFromTheSearchBoxAndSortingAndHighlighting()
     {
         await using var s = await Session.Open(_f);
-        await s.Go(_f.Url + "/top");
+        await s.Go(_f.Url + "/ui/top");
         await s.Page.FillAsync("#search", "^db\\.");
         Assert.Equal(1, await s.Page.Locator("#toptable tbody tr.match").CountAsync());
         // Sort by name, ascending.
@@ -178,7 +179,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     public async Task SwitchingTheSampleTypeChangesTheValues()
     {
         await using var s = await Session.Open(_f);
-        await s.Go(_f.Url + "/top");
+        await s.Go(_f.Url + "/ui/top");
         string cpu = await s.Page.Locator("#toptable tbody tr:first-child td:first-child").InnerTextAsync();
         Assert.EndsWith("s", cpu);
         await Task.WhenAll(s.Page.WaitForURLAsync(new Regex("si=samples")), s.Page.SelectOptionAsync("#sample-type", "samples"));
@@ -194,7 +195,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     public async Task GraphHighlightsSearchAndSavedConfigurationsRoundTrip()
     {
         await using var s = await Session.Open(_f);
-        await s.Go(_f.Url + "/?f=main.serve");
+        await s.Go(_f.Url + "/ui/?f=main.serve");
         await s.Page.FillAsync("#search", "Query");
         Assert.True(await s.Page.Locator("#graph g.node.match").CountAsync() >= 1);
         // Zooming with the wheel changes the view box.
@@ -208,7 +209,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
         await s.Page.Locator("#config-save").ClickAsync();
         await s.Page.WaitForFunctionAsync("() => !window.__before && document.body && document.body.getAttribute('data-ready') === '1'");
         await s.Page.WaitForSelectorAsync("body[data-ready='1']");
-        await s.Go(_f.Url + "/top");
+        await s.Go(_f.Url + "/ui/top");
         await s.Page.Locator("#config-button").ClickAsync();
         await Task.WhenAll(s.Page.WaitForURLAsync(new Regex("f=main.serve")), s.Page.Locator(".config-link", new PageLocatorOptions { HasText = "saved-view" }).ClickAsync());
         await s.Page.WaitForSelectorAsync("body[data-ready='1']");
@@ -220,7 +221,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
     public async Task DifferentialFlameGraphColoursGrowthAndShrinkage()
     {
         await using var s = await Session.Open(_f);
-        await s.Go(_f.DiffUrl + "/flamegraph");
+        await s.Go(_f.DiffUrl + "/ui/flamegraph");
         Assert.True(await s.Page.Locator("#diff-banner").IsVisibleAsync());
         Assert.Contains("grew", await s.Page.Locator(".fg-legend").InnerTextAsync());
         var colours = await s.Page.EvaluateAsync<string[]>(@"() => {
@@ -231,7 +232,7 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
         Assert.StartsWith("hsl(215,85%", colours[1]); // shrank: blue
         Assert.Equal("hsl(0,0%,85%)", colours[2]);    // unchanged: grey
         await Shot(s, "flamegraph-diff");
-        await s.Go(_f.DiffUrl + "/top");
+        await s.Go(_f.DiffUrl + "/ui/top");
         await Shot(s, "top-diff");
         NoErrors(s);
     }
@@ -269,5 +270,48 @@ public sealed class WebBrowserTests : IClassFixture<BrowserFixture>
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task RootRedirectsToTheGraphAndSourceStartsWithTheTopFunction()
+    {
+        await using var s = await Session.Open(_f);
+        await s.Go(_f.Url + "/");
+        Assert.Equal(_f.Url + "/ui/", s.Page.Url);
+        Assert.Equal("Graph", await s.Page.GetAttributeAsync("body", "data-view"));
+        Assert.True(await s.Page.Locator("#graph svg g.node").CountAsync() >= 5);
+
+        // Without a focus, Source lists the function with the largest flat value (json.Marshal, 40 of 100).
+        await s.Go(_f.Url + "/ui/source");
+        Assert.Contains("ROUTINE ======================== json.Marshal", await s.Page.Locator("#report").InnerTextAsync());
+        // The views menu goes to Peek with the current parameters.
+        await s.Go(_f.Url + "/ui/top?si=samples");
+        await Task.WhenAll(s.Page.WaitForURLAsync(new Regex("/ui/peek\\?si=samples")), s.Page.Locator("#views a[data-path='/ui/peek']").ClickAsync());
+        await s.Page.WaitForSelectorAsync("body[data-ready='1']");
+        Assert.Contains("main.serve", await s.Page.Locator("#report").InnerTextAsync());
+        Assert.Contains("Type: samples", await s.Page.Locator("#labels").InnerTextAsync());
+        NoErrors(s);
+    }
+
+    [Fact]
+    public async Task SavedConfigurationIsDeletedFromTheMenu()
+    {
+        await using var s = await Session.Open(_f);
+        s.PromptAnswer = "to-delete";
+        await s.Go(_f.Url + "/ui/flamegraph?i=runtime");
+        await s.Page.Locator("#config-button").ClickAsync();
+        await s.Page.EvaluateAsync("() => { window.__before = true; }");
+        await s.Page.Locator("#config-save").ClickAsync();
+        await s.Page.WaitForFunctionAsync("() => !window.__before && document.body && document.body.getAttribute('data-ready') === '1'");
+        Assert.Equal(1, await s.Page.Locator(".config-link", new PageLocatorOptions { HasText = "to-delete" }).CountAsync());
+        Assert.Contains("i=runtime", File.ReadAllText(_f.SettingsPath));
+
+        await s.Page.Locator("#config-button").ClickAsync();
+        await s.Page.EvaluateAsync("() => { window.__before = true; }");
+        await s.Page.Locator(".config-entry", new PageLocatorOptions { HasText = "to-delete" }).Locator(".config-delete").ClickAsync();
+        await s.Page.WaitForFunctionAsync("() => !window.__before && document.body && document.body.getAttribute('data-ready') === '1'");
+        Assert.Equal(0, await s.Page.Locator(".config-link", new PageLocatorOptions { HasText = "to-delete" }).CountAsync());
+        Assert.DoesNotContain("to-delete", File.ReadAllText(_f.SettingsPath));
+        NoErrors(s);
     }
 }

@@ -15,15 +15,22 @@ public sealed class WebUiTests : IDisposable
     private readonly string _settings = Path.Combine(Path.GetTempPath(), "webui-settings-" + Guid.NewGuid().ToString("N") + ".json");
     private readonly WebUi _ui;
 
-    public WebUiTests() => _ui = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, loopbackOnly: true);
+    public WebUiTests() => _ui = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, new WebAccess(true, new[] { "localhost" }));
 
     public void Dispose() => File.Delete(_settings);
 
-    private WebResponse Get(string pathAndQuery, IPAddress? remote = null, string method = "GET", string body = "")
+    private WebResponse Get(string pathAndQuery, IPAddress? remote = null, string method = "GET", string body = "", params (string Name, string Value)[] headers)
     {
         int q = pathAndQuery.IndexOf('?');
         var query = WebRequest.ParseQuery(q < 0 ? "" : pathAndQuery[(q + 1)..]);
-        return _ui.Handle(new WebRequest(method, q < 0 ? pathAndQuery : pathAndQuery[..q], query, remote ?? IPAddress.Loopback, body));
+        var h = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Host"] = "localhost:8080" };
+        if (method == "POST") h["Content-Type"] = "application/json";
+        foreach (var (n, v) in headers)
+        {
+            if (v.Length == 0) h.Remove(n);
+            else h[n] = v;
+        }
+        return _ui.Handle(new WebRequest(method, q < 0 ? pathAndQuery : pathAndQuery[..q], query, remote ?? IPAddress.Loopback, body, h));
     }
 
     private static List<string> TopNames(string html) =>
@@ -32,11 +39,62 @@ public sealed class WebUiTests : IDisposable
     [Fact]
     public void NonLocalClientsAreRefusedWhenBoundToLocalhost()
     {
-        Assert.Equal(403, Get("/top", IPAddress.Parse("192.0.2.7")).Status);
-        Assert.Equal(403, Get("/assets/ui.js", IPAddress.Parse("2001:db8::1")).Status);
-        Assert.Equal(200, Get("/top", IPAddress.IPv6Loopback).Status);
-        var open = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, loopbackOnly: false);
-        Assert.Equal(200, open.Handle(new WebRequest("GET", "/top", new Dictionary<string, string>(), IPAddress.Parse("192.0.2.7"))).Status);
+        Assert.Equal(403, Get("/ui/top", IPAddress.Parse("192.0.2.7")).Status);
+        Assert.Equal(403, Get("/ui/assets/ui.js", IPAddress.Parse("2001:db8::1")).Status);
+        Assert.Equal(200, Get("/ui/top", IPAddress.IPv6Loopback).Status);
+        var open = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, WebAccess.Open);
+        Assert.Equal(200, open.Handle(new WebRequest("GET", "/ui/top", new Dictionary<string, string>(), IPAddress.Parse("192.0.2.7"))).Status);
+    }
+
+    [Theory]
+    [InlineData("localhost:8080", 200)]
+    [InlineData("LOCALHOST", 200)]
+    [InlineData("127.0.0.1:9", 200)]
+    [InlineData("127.0.0.2", 200)]
+    [InlineData("[::1]:8080", 200)]
+    [InlineData("evil.example", 403)]
+    [InlineData("evil.example:8080", 403)]
+    [InlineData("localhost.evil.example", 403)]
+    [InlineData("192.0.2.7:8080", 403)]
+    [InlineData("::1", 403)]
+    [InlineData("", 403)]
+    public void OnlyLoopbackHostNamesAreServed(string host, int status) =>
+        Assert.Equal(status, Get("/ui/top", headers: ("Host", host)).Status);
+
+    [Fact]
+    public void WritesMustBeSameOriginJsonPosts()
+    {
+        const string body = "{\"query\": \"f=main\"}";
+        Assert.Equal(403, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Origin", "http://evil.example")).Status);
+        Assert.Equal(403, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Origin", "http://localhost:9999")).Status);
+        Assert.Equal(403, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Sec-Fetch-Site", "cross-site")).Status);
+        Assert.Equal(403, Get("/ui/deleteconfig?config=x", method: "POST", body: "{}", headers: ("Sec-Fetch-Site", "same-site")).Status);
+        Assert.Equal(415, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Content-Type", "text/plain")).Status);
+        Assert.Equal(415, Get("/ui/saveconfig?config=x", method: "POST", body: body, headers: ("Content-Type", "")).Status);
+        Assert.Equal(400, Get("/ui/saveconfig?config=x", method: "POST", body: "f=main").Status);
+        Assert.Equal(400, Get("/ui/saveconfig?config=" + new string('n', WebSettings.MaxNameLength + 1), method: "POST", body: body).Status);
+        Assert.False(File.Exists(_settings) && File.ReadAllText(_settings).Contains("\"x\""));
+        Assert.Equal(200, Get("/ui/saveconfig?config=x", method: "POST", body: body,
+            headers: new[] { ("Origin", "http://localhost:8080"), ("Sec-Fetch-Site", "same-origin"), ("Content-Type", "application/json; charset=utf-8") }).Status);
+        Assert.Contains(">x</a>", Get("/ui/top").Text);
+    }
+
+    [Fact]
+    public void ConfigurationsAreBounded()
+    {
+        for (int i = 0; i < WebSettings.MaxCount; i++)
+            Assert.Equal(200, Get("/ui/saveconfig?config=c" + i, method: "POST", body: "{\"query\": \"f=main\"}").Status);
+        Assert.Equal(400, Get("/ui/saveconfig?config=one-too-many", method: "POST", body: "{\"query\": \"f=main\"}").Status);
+        Assert.Equal(200, Get("/ui/saveconfig?config=c0", method: "POST", body: "{\"query\": \"f=other\"}").Status);
+    }
+
+    [Fact]
+    public void RootRedirectsToTheGraphKeepingTheQuery()
+    {
+        var r = Get("/?f=main&si=samples");
+        Assert.Equal(303, r.Status);
+        Assert.Contains(r.Headers, h => h.Key == "Location" && h.Value == "/ui/?f=main&si=samples");
+        Assert.Equal(404, Get("/top").Status);
     }
 
     [Fact]
@@ -50,9 +108,9 @@ public sealed class WebUiTests : IDisposable
             Assert.Contains("id=\"sample-type\"", r.Text);
             Assert.DoesNotContain("class=\"error\"", r.Text);
         }
-        Assert.Contains("<svg width=\"100%\" height=\"100%\" data-pprof-panzoom=\"1\"", Get("/").Text);
-        Assert.Contains("id=\"flame-data\"", Get("/flamegraph").Text);
-        Assert.Equal(404, Get("/nope").Status);
+        Assert.Contains("<svg width=\"100%\" height=\"100%\" data-pprof-panzoom=\"1\"", Get("/ui/").Text);
+        Assert.Contains("id=\"flame-data\"", Get("/ui/flamegraph").Text);
+        Assert.Equal(404, Get("/ui/nope").Status);
     }
 
     [Fact]
@@ -60,7 +118,7 @@ public sealed class WebUiTests : IDisposable
     {
         foreach (var a in new[] { "ui.js", "ui.css", "flamegraph.js", "flamegraph.css", "svgpanzoom.js" })
         {
-            var r = Get("/assets/" + a);
+            var r = Get("/ui/assets/" + a);
             Assert.Equal(200, r.Status);
             Assert.True(r.Body.Length > 200, a);
         }
@@ -77,16 +135,16 @@ public sealed class WebUiTests : IDisposable
     [Fact]
     public void UrlParametersShapeTheView()
     {
-        var all = TopNames(Get("/top").Text);
+        var all = TopNames(Get("/ui/top").Text);
         Assert.Equal(new[] { "math.Sqrt", "os.Read", "main.compute", "main.io", "main.main" }, all);
-        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(Get("/top?f=main%5C.io").Text));
-        Assert.Equal(new[] { "math.Sqrt", "main.compute", "main.main" }, TopNames(Get("/top?i=os%5C.Read").Text));
-        Assert.Equal(new[] { "math.Sqrt", "os.Read", "main.compute" }, TopNames(Get("/top?h=main%5C.(main|io)$").Text));
-        Assert.Equal(new[] { "math.Sqrt", "os.Read" }, TopNames(Get("/top?s=Sqrt|Read").Text));
-        string samples = Get("/top?si=samples").Text;
+        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(Get("/ui/top?f=main%5C.io").Text));
+        Assert.Equal(new[] { "math.Sqrt", "main.compute", "main.main" }, TopNames(Get("/ui/top?i=os%5C.Read").Text));
+        Assert.Equal(new[] { "math.Sqrt", "os.Read", "main.compute" }, TopNames(Get("/ui/top?h=main%5C.(main|io)$").Text));
+        Assert.Equal(new[] { "math.Sqrt", "os.Read" }, TopNames(Get("/ui/top?s=Sqrt|Read").Text));
+        string samples = Get("/ui/top?si=samples").Text;
         Assert.Contains("Type: samples", samples);
         Assert.Contains("<option value=\"samples\" selected>", samples);
-        Assert.Contains("Type: cpu", Get("/top").Text);
+        Assert.Contains("Type: cpu", Get("/ui/top").Text);
     }
 
     [Fact]
@@ -96,31 +154,31 @@ public sealed class WebUiTests : IDisposable
         // included, and neither another query nor a full cache gives another view's content.
         foreach (var (path, _) in WebUi.Views)
         {
-            if (path == "/source") continue;
+            if (path == WebUi.SourcePath) continue;
             Assert.Equal(Get(path).Text, Get(path).Text);
         }
-        string bad = Get("/top?f=(unclosed").Text;
+        string bad = Get("/ui/top?f=(unclosed").Text;
         Assert.Contains("class=\"error\"", bad);
-        Assert.Equal(bad, Get("/top?f=(unclosed").Text);
-        Assert.DoesNotContain("class=\"error\"", Get("/top").Text);
-        for (int i = 0; i < 40; i++) Get("/top?f=main" + i);
-        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(Get("/top?f=main%5C.io").Text));
-        Assert.Equal(5, TopNames(Get("/top").Text).Count);
+        Assert.Equal(bad, Get("/ui/top?f=(unclosed").Text);
+        Assert.DoesNotContain("class=\"error\"", Get("/ui/top").Text);
+        for (int i = 0; i < 40; i++) Get("/ui/top?f=main" + i);
+        Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(Get("/ui/top?f=main%5C.io").Text));
+        Assert.Equal(5, TopNames(Get("/ui/top").Text).Count);
     }
 
     [Fact]
     public void BadParametersAreShownNotThrown()
     {
-        var r = Get("/top?f=(unclosed");
+        var r = Get("/ui/top?f=(unclosed");
         Assert.Equal(200, r.Status);
         Assert.Contains("class=\"error\"", r.Text);
-        Assert.Contains("class=\"error\"", Get("/top?si=nosuchtype").Text);
+        Assert.Contains("class=\"error\"", Get("/ui/top?si=nosuchtype").Text);
     }
 
     [Fact]
     public void DownloadIsTheCurrentProfileAsGzippedProto()
     {
-        var r = Get("/download?f=main%5C.io");
+        var r = Get("/ui/download?f=main%5C.io");
         Assert.Equal(200, r.Status);
         Assert.Contains(r.Headers, h => h.Key == "Content-Disposition" && h.Value.Contains("profile.pb.gz"));
         Assert.Equal(new byte[] { 0x1f, 0x8b }, r.Body.Take(2).ToArray());
@@ -132,15 +190,15 @@ public sealed class WebUiTests : IDisposable
     [Fact]
     public void SavedConfigurationsRoundTrip()
     {
-        Assert.Equal(405, Get("/saveconfig?config=mine").Status);
-        Assert.Equal(200, Get("/saveconfig?config=mine", method: "POST", body: "f=main&si=samples").Status);
-        string page = Get("/top").Text;
+        Assert.Equal(405, Get("/ui/saveconfig?config=mine").Status);
+        Assert.Equal(200, Get("/ui/saveconfig?config=mine", method: "POST", body: "{\"query\": \"f=main&si=samples\"}").Status);
+        string page = Get("/ui/top").Text;
         Assert.Contains("data-query=\"f=main&amp;si=samples\"", page);
         Assert.Contains(">mine</a>", page);
         Assert.Contains("mine", File.ReadAllText(_settings));
-        Assert.Equal(200, Get("/deleteconfig?config=mine", method: "POST").Status);
-        Assert.DoesNotContain(">mine</a>", Get("/top").Text);
-        Assert.Equal(404, Get("/deleteconfig?config=mine", method: "POST").Status);
+        Assert.Equal(200, Get("/ui/deleteconfig?config=mine", method: "POST", body: "{}").Status);
+        Assert.DoesNotContain(">mine</a>", Get("/ui/top").Text);
+        Assert.Equal(404, Get("/ui/deleteconfig?config=mine", method: "POST", body: "{}").Status);
     }
 
     [Theory]
@@ -168,11 +226,11 @@ public sealed class WebUiTests : IDisposable
         using var server = WebServer.Start("localhost:0", WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, out string url);
         Assert.StartsWith("http://localhost:", url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        var r = await http.GetAsync($"http://127.0.0.1:{server.Port}/top?f=os");
+        var r = await http.GetAsync($"http://127.0.0.1:{server.Port}/ui/top?f=os");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         string html = await r.Content.ReadAsStringAsync();
         Assert.Equal(new[] { "os.Read", "main.io", "main.main" }, TopNames(html));
-        var js = await http.GetAsync($"http://127.0.0.1:{server.Port}/assets/flamegraph.js");
+        var js = await http.GetAsync($"http://127.0.0.1:{server.Port}/ui/assets/flamegraph.js");
         Assert.Equal("text/javascript", js.Content.Headers.ContentType!.MediaType);
 
         // No other address of this machine accepts connections on the port.

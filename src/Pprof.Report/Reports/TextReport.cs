@@ -7,32 +7,43 @@ internal static class TextReport
 {
     internal static void Write(TextWriter w, ReportContext rpt)
     {
-        var (g, origCount, droppedNodes, _) = rpt.NewTrimmedGraph();
-        rpt.SelectOutputUnit(g);
-        var labels = ReportLabels.ForReport(rpt, g, origCount, droppedNodes, 0, false);
-        w.Write(string.Join('\n', labels));
+        var items = Items(rpt);
+        w.Write(string.Join('\n', items.Labels));
         w.Write('\n');
         w.Write("      flat  flat%   sum%        cum   cum%\n");
 
         var sb = new StringBuilder(256);
         long flatSum = 0;
-        long total = rpt.Total;
-        foreach (var n in g.Nodes)
+        long total = items.Total;
+        foreach (var it in items.Items)
         {
-            long flat = n.FlatValue(), cum = n.CumValue();
-            flatSum += flat;
+            flatSum += it.Flat;
             sb.Clear();
-            sb.AppendRight(rpt.FormatValue(flat), 10).Append(' ')
-              .Append(Measurement.Percentage(flat, total)).Append(' ')
+            sb.AppendRight(it.FlatFormat, 10).Append(' ')
+              .Append(Measurement.Percentage(it.Flat, total)).Append(' ')
               .Append(Measurement.Percentage(flatSum, total)).Append(' ')
-              .AppendRight(rpt.FormatValue(cum), 10).Append(' ')
-              .Append(Measurement.Percentage(cum, total)).Append("  ")
-              .Append(n.Info.PrintableName());
-            string inl = InlineLabel(n);
-            if (inl.Length != 0) sb.Append(' ').Append(inl);
+              .AppendRight(it.CumFormat, 10).Append(' ')
+              .Append(Measurement.Percentage(it.Cum, total)).Append("  ")
+              .Append(it.Name);
+            if (it.InlineLabel.Length != 0) sb.Append(' ').Append(it.InlineLabel);
             sb.Append('\n');
             w.Write(sb);
         }
+    }
+
+    /// <summary>The table's header lines and rows (pprof's <c>report.TextItems</c>).</summary>
+    internal static TextItems Items(ReportContext rpt)
+    {
+        var (g, origCount, droppedNodes, _) = rpt.NewTrimmedGraph();
+        rpt.SelectOutputUnit(g);
+        var labels = ReportLabels.ForReport(rpt, g, origCount, droppedNodes, 0, false);
+        var items = new List<TextItem>(g.Nodes.Count);
+        foreach (var n in g.Nodes)
+        {
+            long flat = n.FlatValue(), cum = n.CumValue();
+            items.Add(new TextItem(n.Info.PrintableName(), InlineLabel(n), flat, cum, rpt.FormatValue(flat), rpt.FormatValue(cum)));
+        }
+        return new TextItems(labels, items, rpt.Total);
     }
 
     /// <summary>"(inline)" when every incoming edge is an inline call, "(partial-inline)" when some are.</summary>

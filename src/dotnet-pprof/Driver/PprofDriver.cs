@@ -10,7 +10,9 @@ namespace Pprof.Cli.Driver;
 internal static class PprofDriver
 {
     /// <summary>Runs pprof with <paramref name="args"/>; returns the exit status. Errors are printed as one line on stderr.</summary>
-    public static int Run(IReadOnlyList<string> args, PprofUI ui, Fetcher? fetcher = null)
+    /// <param name="webUi">Serves <c>-http</c> (the web UI layer on top of the driver, as Go's
+    /// <c>driver.Options.HTTPServer</c>); null: <c>-http</c> is an error.</param>
+    public static int Run(IReadOnlyList<string> args, PprofUI ui, Fetcher? fetcher = null, WebUiServer? webUi = null)
     {
         try
         {
@@ -49,7 +51,8 @@ internal static class PprofDriver
             }
             if (cl.Source.HttpHostport.Length > 0)
             {
-                return Web.WebServer.Serve(cl.Source.HttpHostport, p, cl.Config, ui, cl.Source.HttpDisableBrowser);
+                if (webUi == null) throw new PprofException("-http: this build has no web UI");
+                return webUi(cl.Source.HttpHostport, p, cl.Config, ui, cl.Source.HttpDisableBrowser);
             }
             return Shell.Run(p, cl.Config, ui);
         }

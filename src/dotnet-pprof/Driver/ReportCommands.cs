@@ -57,7 +57,7 @@ internal static class ReportCommands
         };
         var d = new Dictionary<string, ReportCommand>(StringComparer.Ordinal);
         foreach (var c in list) d[c.Name] = c;
-        foreach (var c in Web.VisualCommands.All) d[c.Name] = c;
+        foreach (var c in VisualCommands.All) d[c.Name] = c;
         return d;
     }
 

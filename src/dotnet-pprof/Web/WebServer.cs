@@ -5,14 +5,16 @@ using Pprof.Cli.Driver;
 
 namespace Pprof.Cli.Web;
 
-/// <summary>Starts the web UI for <c>-http=[host]:[port]</c>: host defaults to localhost and port to a free one;
-/// bound to localhost, only the loopback addresses listen and other clients get 403.</summary>
+/// <summary>Starts the web UI for <c>-http=[host]:[port]</c>: host defaults to localhost and port to a free one.
+/// <c>localhost</c> (and an empty host) listens on both loopback addresses, <c>[::]</c> on every address of both
+/// families. Bound to loopback, the UI answers local clients only and only under a loopback or the bound host name.</summary>
 internal static class WebServer
 {
-    /// <summary>Set when the server is being stopped (tests and Ctrl+C).</summary>
+    /// <summary>Set on Ctrl+C.</summary>
     private static readonly ManualResetEventSlim Stopped = new(false);
 
-    /// <summary>Serves until the process is interrupted; returns the exit status.</summary>
+    /// <summary>Serves until the process is interrupted; returns the exit status (the driver's
+    /// <see cref="WebUiServer"/>).</summary>
     public static int Serve(string hostport, Profile profile, PprofConfig cfg, PprofUI ui, bool disableBrowser)
     {
         using var server = Start(hostport, profile, cfg, TitleOf(profile), WebSettings.DefaultPath(), out string url);
@@ -26,7 +28,7 @@ internal static class WebServer
             e.Cancel = true;
             Stopped.Set();
         };
-        Stopped.Wait();
+        WaitHandle.WaitAny(new[] { Stopped.WaitHandle, server.Stopping.WaitHandle });
         return 0;
     }
 
@@ -51,29 +53,42 @@ internal static class WebServer
         return (host.Length == 0 ? "localhost" : host, port);
     }
 
-    /// <summary>Starts the server without blocking; <paramref name="url"/> is the address to visit.</summary>
-    public static WebHttpServer Start(string hostport, Profile profile, PprofConfig cfg, string title, string settingsPath, out string url)
+    /// <summary>Starts the server without blocking; <paramref name="url"/> is the address to visit (the Graph view).</summary>
+    public static WebUiHost Start(string hostport, Profile profile, PprofConfig cfg, string title, string settingsPath, out string url)
     {
         var (host, port) = ParseHostPort(hostport);
         var addresses = Resolve(host);
         bool loopback = addresses.All(IPAddress.IsLoopback);
-        var webui = new WebUi(profile, cfg, title, settingsPath, loopback);
-        var server = new WebHttpServer(addresses, port, webui.Handle);
-        server.Start();
+        var access = new WebAccess(loopback, addresses.Select(FormatHost).Append(host));
+        var webui = new WebUi(profile, cfg, title, settingsPath, access);
+        WebUiHost server;
+        try
+        {
+            server = WebUiHost.Start(addresses, port, webui.Handle);
+        }
+        catch (IOException e)
+        {
+            throw new PprofException(e.Message);
+        }
         string shown = host.Contains(':') ? "[" + host + "]" : host;
-        url = $"http://{shown}:{server.Port}";
+        url = $"http://{shown}:{server.Port}/ui/";
         return server;
     }
 
     private static List<IPAddress> Resolve(string host)
     {
-        if (host is "localhost") return new List<IPAddress> { IPAddress.Loopback, IPAddress.IPv6Loopback };
+        if (host is "localhost")
+        {
+            var local = new List<IPAddress> { IPAddress.Loopback };
+            if (CanBind(IPAddress.IPv6Loopback)) local.Add(IPAddress.IPv6Loopback);
+            return local;
+        }
         if (IPAddress.TryParse(host, out var a)) return new List<IPAddress> { a };
         try
         {
-            var list = Dns.GetHostAddresses(host).Where(x => x.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6).ToList();
+            var list = Dns.GetHostAddresses(host).Where(x => x.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+                .Distinct().Where(x => x.AddressFamily == AddressFamily.InterNetwork || CanBind(x)).ToList();
             if (list.Count == 0) throw new PprofException($"could not resolve host {host}");
-            // Prefer IPv4 first: the first address must bind.
             return list.OrderBy(x => x.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToList();
         }
         catch (SocketException e)
@@ -81,4 +96,23 @@ internal static class WebServer
             throw new PprofException($"could not resolve host {host}: {e.Message}");
         }
     }
+
+    /// <summary>True when a socket can be bound to <paramref name="a"/> (an IPv6 address on a host without IPv6 cannot).</summary>
+    private static bool CanBind(IPAddress a)
+    {
+        if (a.AddressFamily == AddressFamily.InterNetworkV6 && !Socket.OSSupportsIPv6) return false;
+        try
+        {
+            using var s = new Socket(a.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(a, 0));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An address as it appears before <c>:port</c> in a URL.</summary>
+    public static string FormatHost(IPAddress a) => a.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + a + "]" : a.ToString();
 }

@@ -6,6 +6,15 @@ namespace Pprof.Cli.Web;
 /// <c>~/.config/dotnet-pprof/settings.json</c>, as pprof keeps its own in <c>~/.config/pprof</c>).</summary>
 internal sealed class WebSettings
 {
+    /// <summary>The longest configuration name.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>The longest saved query string.</summary>
+    public const int MaxQueryLength = 4096;
+
+    /// <summary>The most configurations kept.</summary>
+    public const int MaxCount = 100;
+
     private readonly string _path;
     private readonly object _lock = new();
 
@@ -26,16 +35,25 @@ internal sealed class WebSettings
     {
         lock (_lock)
         {
-            return Read().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToList();
+            // A file edited by hand may hold more or longer entries than the UI saves: only what fits the limits is shown.
+            return Read().Where(kv => kv.Key.Length <= MaxNameLength && kv.Value.Length <= MaxQueryLength)
+                .OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxCount).Select(kv => (kv.Key, kv.Value)).ToList();
         }
     }
 
-    /// <summary>Saves (or replaces) configuration <paramref name="name"/>.</summary>
+    /// <summary>Saves (or replaces) configuration <paramref name="name"/>; a name or query over the limits, or one
+    /// configuration too many, is refused with a <see cref="Driver.PprofException"/>.</summary>
     public void Save(string name, string query)
     {
+        if (name.Length == 0 || name.Length > MaxNameLength || name.Any(char.IsControl))
+            throw new Driver.PprofException($"a configuration name has 1 to {MaxNameLength} printable characters");
+        if (query.Length > MaxQueryLength)
+            throw new Driver.PprofException($"a configuration has at most {MaxQueryLength} characters");
         lock (_lock)
         {
             var d = Read();
+            if (!d.ContainsKey(name) && d.Count >= MaxCount)
+                throw new Driver.PprofException($"at most {MaxCount} configurations are kept: delete one first");
             d[name] = query.TrimStart('?');
             Write(d);
         }
@@ -57,7 +75,8 @@ internal sealed class WebSettings
     {
         try
         {
-            if (!File.Exists(_path)) return new(StringComparer.Ordinal);
+            var info = new FileInfo(_path);
+            if (!info.Exists || info.Length > 4 * 1024 * 1024) return new(StringComparer.Ordinal);
             var file = JsonSerializer.Deserialize<SettingsFile>(File.ReadAllText(_path));
             return new Dictionary<string, string>(file?.Configs ?? new(), StringComparer.Ordinal);
         }

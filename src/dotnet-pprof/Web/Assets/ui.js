@@ -16,7 +16,7 @@
   Array.prototype.forEach.call(document.querySelectorAll('#views a.view'), function (a) {
     a.href = a.getAttribute('data-path') + query(params);
   });
-  document.getElementById('download').href = '/download' + query(params);
+  document.getElementById('download').href = '/ui/download' + query(params);
 
   document.getElementById('sample-type').addEventListener('change', function (e) {
     var p = new URLSearchParams(params);
@@ -77,8 +77,12 @@
   document.getElementById('config-save').addEventListener('click', function () {
     var name = window.prompt('Save the current settings as:', '');
     if (!name) return;
-    fetch('/saveconfig?config=' + encodeURIComponent(name), { method: 'POST', body: params.toString() })
-      .then(function () { location.reload(); });
+    fetch('/ui/saveconfig?config=' + encodeURIComponent(name), {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: params.toString() })
+    }).then(function (r) {
+      if (r.ok) { location.reload(); return; }
+      r.text().then(function (t) { window.alert('Not saved: ' + t); });
+    });
   });
   Array.prototype.forEach.call(document.querySelectorAll('.config-link'), function (a) {
     a.addEventListener('click', function (e) {
@@ -89,7 +93,9 @@
   Array.prototype.forEach.call(document.querySelectorAll('.config-delete'), function (b) {
     b.addEventListener('click', function (e) {
       e.stopPropagation();
-      fetch('/deleteconfig?config=' + encodeURIComponent(b.getAttribute('data-name')), { method: 'POST' })
+      fetch('/ui/deleteconfig?config=' + encodeURIComponent(b.getAttribute('data-name')), {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}'
+      })
         .then(function () { location.reload(); });
     });
   });

@@ -2,11 +2,10 @@ using Pprof.Profiles;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
-using Pprof.Cli.Driver;
 using Pprof.Report;
 using Pprof.Report.Visual;
 
-namespace Pprof.Cli.Web;
+namespace Pprof.Cli.Driver;
 
 /// <summary>The picture-making report commands: Graphviz images (<c>svg</c>, <c>png</c>, <c>pdf</c>, <c>gif</c>,
 /// <c>ps</c>, <c>web</c>), <c>flamegraph</c> and <c>folded</c>. They are entries of the driver's
@@ -46,15 +45,6 @@ internal static class VisualCommands
             Writer = WriteFolded,
         });
         return list;
-    }
-
-    /// <summary>Adds the commands to the driver's table (idempotent).</summary>
-    public static void Register()
-    {
-        foreach (var c in All)
-        {
-            if (!ReferenceEquals(ReportCommands.Find(c.Name), c)) ReportCommands.Add(c);
-        }
     }
 
     /// <summary>Options for a flame graph of a processed profile, from the report options the driver built.</summary>
