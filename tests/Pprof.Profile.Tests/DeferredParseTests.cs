@@ -8,7 +8,7 @@ namespace Pprof.Profiles.Tests;
 /// included.</summary>
 public class DeferredParseTests
 {
-    private static readonly ParseOptions Deferred = new() { DeferCollections = true };
+    private static readonly ParseOptions s_deferred = new() { DeferCollections = true };
 
     /// <summary>A profile whose gzipped form is over a megabyte (the deferred path's threshold).</summary>
     private static byte[] LargeProfileBytes()
@@ -26,7 +26,7 @@ public class DeferredParseTests
         return ms.ToArray();
     }
 
-    private static readonly Lazy<byte[]> Large = new(LargeProfileBytes);
+    private static readonly Lazy<byte[]> s_large = new(LargeProfileBytes);
 
     private static string Outcome(byte[] file, ParseOptions options)
     {
@@ -43,10 +43,10 @@ public class DeferredParseTests
     [Fact]
     public void ValidFileGivesTheSameProfile()
     {
-        var file = Large.Value;
+        var file = s_large.Value;
         Assert.True(file.Length > 1 << 20, $"only {file.Length} bytes");
-        Assert.Equal(Outcome(file, ParseOptions.Default), Outcome(file, Deferred));
-        Assert.DoesNotContain("error", Outcome(file, Deferred), StringComparison.Ordinal);
+        Assert.Equal(Outcome(file, ParseOptions.Default), Outcome(file, s_deferred));
+        Assert.DoesNotContain("error", Outcome(file, s_deferred), StringComparison.Ordinal);
     }
 
     public static TheoryData<string> Damages() => new() { "truncated", "truncated-trailer", "corrupt", "two-members", "trailing-garbage", "wrong-size", "small-cap", "not-proto" };
@@ -55,8 +55,8 @@ public class DeferredParseTests
     [MemberData(nameof(Damages))]
     public void DamagedFileGivesTheSameOutcome(string damage)
     {
-        var file = Large.Value;
-        var options = Deferred;
+        var file = s_large.Value;
+        var options = s_deferred;
         var plain = ParseOptions.Default;
         switch (damage)
         {

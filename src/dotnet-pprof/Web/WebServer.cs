@@ -10,7 +10,7 @@ namespace Pprof.Cli.Web;
 internal static class WebServer
 {
     /// <summary>Set when the server is being stopped (tests and Ctrl+C).</summary>
-    private static readonly ManualResetEventSlim Stopped = new(false);
+    private static readonly ManualResetEventSlim s_stopped = new(false);
 
     /// <summary>Serves until the process is interrupted; returns the exit status.</summary>
     public static int Serve(string hostport, Profile profile, PprofConfig cfg, PprofUI ui, bool disableBrowser)
@@ -24,9 +24,9 @@ internal static class WebServer
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
-            Stopped.Set();
+            s_stopped.Set();
         };
-        Stopped.Wait();
+        s_stopped.Wait();
         return 0;
     }
 

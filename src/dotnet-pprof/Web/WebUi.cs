@@ -14,7 +14,7 @@ namespace Pprof.Cli.Web;
 /// Every view is made by the driver's report pipeline; this class only lays the results out.</summary>
 internal sealed class WebUi
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Default };
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.Default };
     private readonly Profile _profile;
     private readonly PprofConfig _config;
     private readonly WebSettings _settings;
@@ -448,7 +448,7 @@ internal sealed class WebUi
             ["path"] = view,
             ["diff"] = _isDiff,
         };
-        sb.Append("<script id=\"page-data\" type=\"application/json\">").Append(JsonSerializer.Serialize(page, Json)).Append("</script>\n");
+        sb.Append("<script id=\"page-data\" type=\"application/json\">").Append(JsonSerializer.Serialize(page, s_json)).Append("</script>\n");
         if (data is RawJson raw)
         {
             sb.Append("<script id=\"flame-data\" type=\"application/json\">").Append(raw.Text).Append("</script>\n");
