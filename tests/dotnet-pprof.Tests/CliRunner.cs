@@ -20,7 +20,7 @@ internal static class CliRunner
     private static string? CliOverride =>
         Environment.GetEnvironmentVariable("DOTNET_PPROF_CLI") is { Length: > 0 } p && File.Exists(p) ? p : null;
 
-    private static string DotnetHost =>
+    internal static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
 
     /// <summary>Runs the CLI with <paramref name="args"/> in <paramref name="workDir"/>, feeding <paramref name="stdin"/>.</summary>
