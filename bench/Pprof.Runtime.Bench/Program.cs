@@ -53,12 +53,12 @@ if (dotnetTrace && trace == null) Console.WriteLine("dotnet-trace not found (dot
 Console.WriteLine("| workload | profile | EventPipe settings (dotnet-trace syntax) | ops/s off | ops/s on | overhead | worker CPU per op | worker cores off → on | collector cores |");
 Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
 var allocRates = new Dictionary<string, List<double>>();
-double InProcessSettle = settle;
+double inProcessSettle = settle;
 
 void Row(string workload, string config, string settings, Func<WorkerProcess, Task> profile, bool inWorker = false)
 {
     if (only != null && !only.IsMatch($"{workload} {config}")) return;
-    var m = Bench.Measure(workload, window, profile, inWorker ? InProcessSettle : 1);
+    var m = Bench.Measure(workload, window, profile, inWorker ? inProcessSettle : 1);
     if (!allocRates.TryGetValue(workload, out var rates)) allocRates[workload] = rates = new List<double>();
     rates.Add(m.AllocBytesPerSecondOff);
     Console.WriteLine(string.Create(inv,
@@ -161,7 +161,7 @@ foreach (var workload in new[] { "cpu", "alloc" })
         {
             var clock = Stopwatch.StartNew();
             await w.Send("on " + string.Join(' ', set));
-            var rest = TimeSpan.FromSeconds(InProcessSettle + window + 0.5) - clock.Elapsed;
+            var rest = TimeSpan.FromSeconds(inProcessSettle + window + 0.5) - clock.Elapsed;
             if (rest > TimeSpan.Zero) await Task.Delay(rest);
             await w.Send("off");
         }, inWorker: true);
@@ -171,7 +171,7 @@ foreach (var workload in new[] { "cpu", "alloc" })
         {
             var clock = Stopwatch.StartNew();
             await w.Send("raw " + string.Join(' ', set));
-            var rest = TimeSpan.FromSeconds(InProcessSettle + window + 0.5) - clock.Elapsed;
+            var rest = TimeSpan.FromSeconds(inProcessSettle + window + 0.5) - clock.Elapsed;
             if (rest > TimeSpan.Zero) await Task.Delay(rest);
             await w.Send("rawoff");
         }, inWorker: true);

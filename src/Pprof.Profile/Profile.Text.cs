@@ -54,7 +54,7 @@ public sealed partial class Profile
 /// <summary>pprof's text forms of samples, locations and mappings, and the Go formatting rules they rely on.</summary>
 internal static class TextFormat
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     /// <summary>The mapping line of the raw dump: <c>ID: 0xSTART/0xLIMIT/0xOFFSET FILE BUILDID BITS</c>.</summary>
     public static string MappingString(Mapping m)
@@ -82,7 +82,7 @@ internal static class TextFormat
 
     public static void AppendMapping(StringBuilder sb, Mapping m)
     {
-        sb.Append(m.Id.ToString(Inv)).Append(": ");
+        sb.Append(m.Id.ToString(s_inv)).Append(": ");
         AppendHex(sb, m.Start);
         sb.Append('/');
         AppendHex(sb, m.Limit);
@@ -97,11 +97,11 @@ internal static class TextFormat
 
     public static void AppendLocation(StringBuilder sb, Location l)
     {
-        PadLeft(sb, l.Id.ToString(Inv), 6);
+        PadLeft(sb, l.Id.ToString(s_inv), 6);
         sb.Append(": ");
         AppendHex(sb, l.Address);
         sb.Append(' ');
-        if (l.Mapping is { } m) sb.Append("M=").Append(m.Id.ToString(Inv)).Append(' ');
+        if (l.Mapping is { } m) sb.Append("M=").Append(m.Id.ToString(s_inv)).Append(' ');
         if (l.IsFolded) sb.Append("[F] ");
         var lines = l.Lines;
         for (int i = 0; i < lines.Length; i++)
@@ -113,8 +113,8 @@ internal static class TextFormat
             }
             if (lines[i].Function is { } fn)
             {
-                sb.Append(fn.Name).Append(' ').Append(fn.Filename).Append(':').Append(lines[i].LineNumber.ToString(Inv))
-                  .Append(" s=").Append(fn.StartLine.ToString(Inv));
+                sb.Append(fn.Name).Append(' ').Append(fn.Filename).Append(':').Append(lines[i].LineNumber.ToString(s_inv))
+                  .Append(" s=").Append(fn.StartLine.ToString(s_inv));
                 if (fn.Name != fn.SystemName) sb.Append('(').Append(fn.SystemName).Append(')');
             }
             else
@@ -129,10 +129,10 @@ internal static class TextFormat
         foreach (long v in s.Values)
         {
             sb.Append(' ');
-            PadLeft(sb, v.ToString(Inv), 10);
+            PadLeft(sb, v.ToString(s_inv), 10);
         }
         sb.Append(": ");
-        foreach (var l in s.Locations) sb.Append(l.Id.ToString(Inv)).Append(' ');
+        foreach (var l in s.Locations) sb.Append(l.Id.ToString(s_inv)).Append(' ');
         const string labelHeader = "                ";
         if (s.Labels is { Count: > 0 } labels)
         {
@@ -152,8 +152,8 @@ internal static class TextFormat
                 for (int i = 0; i < parts.Length; i++)
                 {
                     parts[i] = units != null && units.Length == kv.Value.Length
-                        ? kv.Value[i].ToString(Inv) + " " + units[i]
-                        : kv.Value[i].ToString(Inv);
+                        ? kv.Value[i].ToString(s_inv) + " " + units[i]
+                        : kv.Value[i].ToString(s_inv);
                 }
                 ls.Add(kv.Key + ":[" + string.Join(' ', parts) + "]");
             }
@@ -162,7 +162,7 @@ internal static class TextFormat
         }
     }
 
-    private static void AppendHex(StringBuilder sb, ulong v) => sb.Append("0x").Append(v.ToString("x", Inv));
+    private static void AppendHex(StringBuilder sb, ulong v) => sb.Append("0x").Append(v.ToString("x", s_inv));
 
     private static void PadLeft(StringBuilder sb, string s, int width)
     {
@@ -207,7 +207,7 @@ internal static class TextFormat
             string unit;
             if (u < 1000UL)
             {
-                sb.Append(u.ToString(Inv)).Append("ns");
+                sb.Append(u.ToString(s_inv)).Append("ns");
                 return (neg ? "-" : "") + sb;
             }
             if (u < 1_000_000UL)
@@ -221,7 +221,7 @@ internal static class TextFormat
                 unit = "ms";
             }
             string frac = Fraction(ref u, prec);
-            return (neg ? "-" : "") + u.ToString(Inv) + frac + unit;
+            return (neg ? "-" : "") + u.ToString(s_inv) + frac + unit;
         }
         string secFrac = Fraction(ref u, 9);
         ulong secs = u % 60;
@@ -231,12 +231,12 @@ internal static class TextFormat
         {
             ulong mins = u % 60;
             u /= 60;
-            result = mins.ToString(Inv) + "m" + secs.ToString(Inv) + secFrac + "s";
-            if (u > 0) result = u.ToString(Inv) + "h" + result;
+            result = mins.ToString(s_inv) + "m" + secs.ToString(s_inv) + secFrac + "s";
+            if (u > 0) result = u.ToString(s_inv) + "h" + result;
         }
         else
         {
-            result = secs.ToString(Inv) + secFrac + "s";
+            result = secs.ToString(s_inv) + secFrac + "s";
         }
         return (neg ? "-" : "") + result;
     }
@@ -273,15 +273,15 @@ internal static class TextFormat
         TimeSpan offset = zone.GetUtcOffset(utc);
         var local = utc.ToOffset(offset);
         var sb = new StringBuilder();
-        sb.Append(local.ToString("yyyy-MM-dd HH:mm:ss", Inv));
+        sb.Append(local.ToString("yyyy-MM-dd HH:mm:ss", s_inv));
         if (nsec != 0)
         {
-            string f = nsec.ToString("D9", Inv).TrimEnd('0');
+            string f = nsec.ToString("D9", s_inv).TrimEnd('0');
             sb.Append('.').Append(f);
         }
         sb.Append(' ').Append(offset < TimeSpan.Zero ? '-' : '+');
         var abs = offset.Duration();
-        sb.Append(abs.Hours.ToString("D2", Inv)).Append(abs.Minutes.ToString("D2", Inv));
+        sb.Append(abs.Hours.ToString("D2", s_inv)).Append(abs.Minutes.ToString("D2", s_inv));
         sb.Append(' ').Append(ZoneAbbreviation(zone, offset));
         return sb.ToString();
     }
@@ -292,8 +292,8 @@ internal static class TextFormat
             return "UTC";
         // Go prints the zone database abbreviation; .NET does not expose it, so use Go's numeric form for unnamed zones.
         var abs = offset.Duration();
-        string s = (offset < TimeSpan.Zero ? "-" : "+") + abs.Hours.ToString("D2", Inv);
-        if (abs.Minutes != 0) s += abs.Minutes.ToString("D2", Inv);
+        string s = (offset < TimeSpan.Zero ? "-" : "+") + abs.Hours.ToString("D2", s_inv);
+        if (abs.Minutes != 0) s += abs.Minutes.ToString("D2", s_inv);
         return s;
     }
 }

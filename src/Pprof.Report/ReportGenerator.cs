@@ -8,7 +8,7 @@ namespace Pprof.Report;
 /// topproto, dot) byte for byte as <c>go tool pprof</c> 1.19 prints them.</summary>
 public static class ReportGenerator
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly UTF8Encoding s_utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Writes the report <paramref name="options"/> describe to <paramref name="output"/>: UTF-8 text with
     /// "\n" line ends, or gzipped profile.proto for <see cref="ReportFormat.Proto"/> and
@@ -37,7 +37,7 @@ public static class ReportGenerator
 
         // Text reports are composed in memory first so that a failing report writes nothing, as pprof's driver does.
         var buffer = new MemoryStream();
-        using (var w = new StreamWriter(buffer, Utf8NoBom, 1 << 16, leaveOpen: true) { NewLine = "\n", AutoFlush = false })
+        using (var w = new StreamWriter(buffer, s_utf8NoBom, 1 << 16, leaveOpen: true) { NewLine = "\n", AutoFlush = false })
         {
             WriteText(w, rpt);
         }

@@ -250,7 +250,7 @@ public sealed class EndpointTests : IClassFixture<AppFixture>
     }
 
     /// <summary>Microsoft-DotNETCore-SampleProfiler (TraceEvent has no parser that names it).</summary>
-    private static readonly Guid SampleProfilerGuid = new("3c530d44-97ae-513a-1e6d-783e8f8e03a9");
+    private static readonly Guid s_sampleProfilerGuid = new("3c530d44-97ae-513a-1e6d-783e8f8e03a9");
 
     [Fact]
     public async Task TraceIsANettraceThatTraceEventReads()
@@ -273,7 +273,7 @@ public sealed class EndpointTests : IClassFixture<AppFixture>
             {
                 events++;
                 providers[e.ProviderName] = providers.GetValueOrDefault(e.ProviderName) + 1;
-                if (e.ProviderGuid == SampleProfilerGuid) samples++;
+                if (e.ProviderGuid == s_sampleProfilerGuid) samples++;
             };
             new ClrRundownTraceEventParser(source).MethodDCStopVerbose += m => methods.Add(m.MethodNamespace + "." + m.MethodName);
             source.Process();

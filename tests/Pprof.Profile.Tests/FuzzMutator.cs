@@ -56,9 +56,9 @@ internal sealed class FuzzMutator
         return result;
     }
 
-    private static readonly byte[] Interesting = { 0x00, 0x01, 0x7f, 0x80, 0xff, (byte)'\n', (byte)' ', (byte)'0', (byte)'x', (byte)'-', (byte)'@', (byte)'=' };
+    private static readonly byte[] s_interesting = { 0x00, 0x01, 0x7f, 0x80, 0xff, (byte)'\n', (byte)' ', (byte)'0', (byte)'x', (byte)'-', (byte)'@', (byte)'=' };
 
-    private static readonly string[] TextInserts =
+    private static readonly string[] s_textInserts =
     {
         "\n", "99999999999999999999999", "18446744073709551616", "-9223372036854775808", " @ 0xffffffffffffffffff",
         "--- Memory map: ---\n", "MAPPED_LIBRARIES:\n", "0-ffffffffffffffff r-xp 0 00:00 0 /x\n", " 0x", "0x0 ", "# ",
@@ -75,7 +75,7 @@ internal sealed class FuzzMutator
         {
             case 0:
                 // Insert text (also the only option for empty data).
-                d.InsertRange(d.Count == 0 ? 0 : Pos(), Encoding.ASCII.GetBytes(TextInserts[_rng.Next(TextInserts.Length)]));
+                d.InsertRange(d.Count == 0 ? 0 : Pos(), Encoding.ASCII.GetBytes(s_textInserts[_rng.Next(s_textInserts.Length)]));
                 break;
             case 1:
                 {
@@ -88,7 +88,7 @@ internal sealed class FuzzMutator
                     break;
                 }
             case 2:
-                d[Pos()] = Interesting[_rng.Next(Interesting.Length)];
+                d[Pos()] = s_interesting[_rng.Next(s_interesting.Length)];
                 break;
             case 3:
                 // Truncate.
@@ -164,7 +164,7 @@ internal sealed class FuzzMutator
                     break;
                 }
             default:
-                d.InsertRange(Pos(), Encoding.ASCII.GetBytes(TextInserts[_rng.Next(TextInserts.Length)]));
+                d.InsertRange(Pos(), Encoding.ASCII.GetBytes(s_textInserts[_rng.Next(s_textInserts.Length)]));
                 break;
         }
     }

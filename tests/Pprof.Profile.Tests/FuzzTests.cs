@@ -8,7 +8,7 @@ public class FuzzTests
 {
     private const int Iterations = 2500;
     // Generous: the machine may be loaded; a hang never finishes, while a normal input takes milliseconds.
-    private static readonly TimeSpan PerInput = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_perInput = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task MutatedFixturesParseOrFailCleanly()
@@ -21,8 +21,8 @@ public class FuzzTests
         {
             var input = mutator.Next();
             var task = Task.Run(() => FuzzMutator.Check(input));
-            if (await Task.WhenAny(task, Task.Delay(PerInput)) != task)
-                Assert.Fail($"input {i} took longer than {PerInput.TotalSeconds}s: {Convert.ToBase64String(input)}");
+            if (await Task.WhenAny(task, Task.Delay(s_perInput)) != task)
+                Assert.Fail($"input {i} took longer than {s_perInput.TotalSeconds}s: {Convert.ToBase64String(input)}");
             if (await task is { } problem)
                 Assert.Fail($"input {i}: {problem}\ninput: {Convert.ToBase64String(input)}");
             parsed++;

@@ -5,7 +5,7 @@ namespace Pprof.Profiles.Tests;
 /// output. This pins down the pipeline the CLI has to reproduce.</summary>
 public class LegacyRawPipelineTests
 {
-    private static readonly string Expected = Path.Combine(LegacyParserTests.PackDir(), "expected");
+    private static readonly string s_expected = Path.Combine(LegacyParserTests.PackDir(), "expected");
 
     public static TheoryData<string, string> RawCases()
     {
@@ -45,6 +45,6 @@ public class LegacyRawPipelineTests
     public void RawOutputMatchesCli(string name, string file)
     {
         var p = Profile.Parse(File.ReadAllBytes(Path.Combine(LegacyParserTests.ProfilesDir, file)));
-        Assert.Equal(File.ReadAllText(Path.Combine(Expected, name + ".out")), RawPipeline(p).ToString());
+        Assert.Equal(File.ReadAllText(Path.Combine(s_expected, name + ".out")), RawPipeline(p).ToString());
     }
 }

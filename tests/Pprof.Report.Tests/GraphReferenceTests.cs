@@ -58,8 +58,8 @@ public class GraphReferenceTests
         return p;
     }
 
-    private static readonly Func<long[], long> Val = v => v[0];
-    private static readonly Func<long, string, string> Format = (v, key) => Measurement.ScaledLabel(v, key, "minimum");
+    private static readonly Func<long[], long> s_val = v => v[0];
+    private static readonly Func<long, string, string> s_format = (v, key) => Measurement.ScaledLabel(v, key, "minimum");
 
     private static long Total()
     {
@@ -104,7 +104,7 @@ public class GraphReferenceTests
         {
             case "graph":
             {
-                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = Val, FormatTag = Format });
+                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = s_val, FormatTag = s_format });
                 g.SortNodes(false, false);
                 sb.Append(Summary(g));
                 g.SortNodes(false, true);
@@ -113,14 +113,14 @@ public class GraphReferenceTests
             }
             case "lines":
             {
-                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = Val, FormatTag = Format, ObjNames = true, OrigFnNames = true });
+                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = s_val, FormatTag = s_format, ObjNames = true, OrigFnNames = true });
                 g.SortNodes(true, false);
                 sb.Append(Summary(g));
                 break;
             }
             case "addresses":
             {
-                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = Val, SampleMeanDivisor = v => v[1], DropNegative = true });
+                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = s_val, SampleMeanDivisor = v => v[1], DropNegative = true });
                 g.Nodes.Sort(NodeOrder.AddressOrder);
                 sb.Append(Summary(g));
                 sb.Append(Dot(g, total, ""));
@@ -129,10 +129,10 @@ public class GraphReferenceTests
             case "kept":
             {
                 var p = BuildProfile();
-                var g = Graph.New(p, new GraphOptions { SampleValue = Val });
+                var g = Graph.New(p, new GraphOptions { SampleValue = s_val });
                 g.SortNodes(false, true);
                 var kept = g.DiscardLowFrequencyNodes(1400000);
-                g = Graph.New(p, new GraphOptions { SampleValue = Val, KeptNodes = kept });
+                g = Graph.New(p, new GraphOptions { SampleValue = s_val, KeptNodes = kept });
                 g.SortNodes(false, true);
                 sb.Append("dropped edges ").Append(g.TrimLowFrequencyEdges(1000000)).Append('\n');
                 g.RemoveRedundantEdges();
@@ -142,7 +142,7 @@ public class GraphReferenceTests
             }
             case "tree":
             {
-                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = Val, FormatTag = Format, CallTree = true });
+                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = s_val, FormatTag = s_format, CallTree = true });
                 g.SortNodes(false, true);
                 sb.Append(Summary(g));
                 var kept = g.DiscardLowFrequencyNodePtrs(1000000);
@@ -157,7 +157,7 @@ public class GraphReferenceTests
             }
             case "orders":
             {
-                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = Val });
+                var g = Graph.New(BuildProfile(), new GraphOptions { SampleValue = s_val });
                 foreach (var o in new[] { NodeOrder.FlatNameOrder, NodeOrder.FlatCumNameOrder, NodeOrder.CumNameOrder, NodeOrder.NameOrder, NodeOrder.FileOrder, NodeOrder.AddressOrder, NodeOrder.EntropyOrder })
                 {
                     g.Nodes.Sort(o);
@@ -173,7 +173,7 @@ public class GraphReferenceTests
                     l.Address = 0;
                     for (int i = 0; i < l.Lines.Length; i++) l.Lines[i].LineNumber = 0;
                 }
-                var g = Graph.New(p, new GraphOptions { SampleValue = Val, FormatTag = Format });
+                var g = Graph.New(p, new GraphOptions { SampleValue = s_val, FormatTag = s_format });
                 g.SortNodes(false, false);
                 sb.Append(Summary(g));
                 g.SortNodes(true, false);
@@ -199,10 +199,10 @@ public class GraphReferenceTests
     [InlineData("functions")]
     public void MatchesGoGraphPackage(string scenario)
     {
-        Assert.Equal(Expected[scenario], Run(scenario));
+        Assert.Equal(s_expected[scenario], Run(scenario));
     }
 
-    private static readonly Dictionary<string, string> Expected = new()
+    private static readonly Dictionary<string, string> s_expected = new()
     {
         ["graph"] = """""
 0000000000001400 runtime.mallocgc /go/src/runtime/malloc.go:900 flat=10200000/0 cum=10200000/0 fn=runtime.mallocgc /go/src/runtime/malloc.go

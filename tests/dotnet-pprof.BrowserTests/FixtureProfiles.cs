@@ -6,7 +6,7 @@ namespace Pprof.Cli.BrowserTests;
 /// comparison of it against a base (as <c>-diff_base</c> builds it).</summary>
 internal static class FixtureProfiles
 {
-    private static readonly string[][] Stacks =
+    private static readonly string[][] s_stacks =
     {
         // Root first.
         new[] { "main.main", "main.serve", "main.handle", "json.Marshal" },
@@ -17,12 +17,12 @@ internal static class FixtureProfiles
         new[] { "runtime.mcall", "runtime.schedule" },
     };
 
-    private static readonly long[] Counts = { 40, 25, 10, 15, 7, 3 };
+    private static readonly long[] s_counts = { 40, 25, 10, 15, 7, 3 };
 
     /// <summary>The CPU profile: sample types samples/count and cpu/nanoseconds.</summary>
     public static Profile Cpu(long[]? counts = null, bool asBase = false)
     {
-        counts ??= Counts;
+        counts ??= s_counts;
         var p = new Profile
         {
             SampleTypes = { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
@@ -46,10 +46,10 @@ internal static class FixtureProfiles
             p.Locations.Add(l);
             return l;
         }
-        for (int i = 0; i < Stacks.Length; i++)
+        for (int i = 0; i < s_stacks.Length; i++)
         {
             if (counts[i] == 0) continue;
-            var stack = Stacks[i].Reverse().Select(Loc).ToArray();
+            var stack = s_stacks[i].Reverse().Select(Loc).ToArray();
             long n = asBase ? -counts[i] : counts[i];
             var s = new Sample(stack, new[] { n, n * 10_000_000 });
             if (asBase) s.SetLabel("pprof::base", "true");

@@ -452,9 +452,9 @@ public static class GoRegex
             char c = _s[start + 1];
             List<(int, int)>? set = c switch
             {
-                'd' or 'D' => Digit,
-                's' or 'S' => Space,
-                'w' or 'W' => Word,
+                'd' or 'D' => s_digit,
+                's' or 'S' => s_space,
+                'w' or 'W' => s_word,
                 _ => null,
             };
             if (set != null)
@@ -637,9 +637,9 @@ public static class GoRegex
             return result;
         }
 
-        private static readonly List<(int, int)> Digit = [('0', '9')];
-        private static readonly List<(int, int)> Space = [('\t', '\n'), ('\f', '\r'), (' ', ' ')];
-        private static readonly List<(int, int)> Word = [('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
+        private static readonly List<(int, int)> s_digit = [('0', '9')];
+        private static readonly List<(int, int)> s_space = [('\t', '\n'), ('\f', '\r'), (' ', ' ')];
+        private static readonly List<(int, int)> s_word = [('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
 
         private static List<(int, int)>? Posix(string name) => name switch
         {

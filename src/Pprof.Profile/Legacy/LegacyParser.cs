@@ -48,7 +48,7 @@ internal static class LegacyParser
     internal static bool IsMemoryMapSentinel(string line) =>
         line.Contains("--- Memory map: ---", StringComparison.Ordinal) || line.Contains("MAPPED_LIBRARIES:", StringComparison.Ordinal);
 
-    private static readonly string[][] HeapzSampleTypes =
+    private static readonly string[][] s_heapzSampleTypes =
     {
         new[] { "allocations", "size" },
         new[] { "objects", "space" },
@@ -57,7 +57,7 @@ internal static class LegacyParser
         new[] { "alloc_objects", "alloc_space", "inuse_objects", "inuse_space" },
     };
 
-    private static readonly string[][] ContentionzSampleTypes = { new[] { "contentions", "delay" } };
+    private static readonly string[][] s_contentionzSampleTypes = { new[] { "contentions", "delay" } };
 
     internal const string AllocRx =
         @"calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|pvalloc|valloc|realloc|" +
@@ -84,12 +84,12 @@ internal static class LegacyParser
     /// <summary>Sets the drop/keep frame expressions pprof gives each kind of legacy profile.</summary>
     private static void AddLegacyFrameInfo(Profile p)
     {
-        if (IsProfileType(p, HeapzSampleTypes))
+        if (IsProfileType(p, s_heapzSampleTypes))
         {
             p.DropFrames = AllocRx;
             p.KeepFrames = AllocSkipRx;
         }
-        else if (IsProfileType(p, ContentionzSampleTypes))
+        else if (IsProfileType(p, s_contentionzSampleTypes))
         {
             p.DropFrames = LockRx;
             p.KeepFrames = "";

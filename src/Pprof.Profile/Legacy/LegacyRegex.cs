@@ -15,20 +15,20 @@ internal static class LegacyRegex
     private static Regex Make(string pattern) =>
         new(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
-    private static Regex? _countStart, _count, _heapHeader, _heapSample, _contentionSample, _hexNumber, _growthHeader,
-        _fragmentationHeader, _threadzStart, _threadStart, _procMaps, _briefMaps, _logInfo, _lib, _attribute, _javaSample,
-        _javaLocation, _javaLocationFileLine, _javaLocationPath;
+    private static Regex? s_countStart, s_count, s_heapHeader, s_heapSample, s_contentionSample, s_hexNumber, s_growthHeader,
+        s_fragmentationHeader, s_threadzStart, s_threadStart, s_procMaps, s_briefMaps, s_logInfo, s_lib, s_attribute, s_javaSample,
+        s_javaLocation, s_javaLocationFileLine, s_javaLocationPath;
 
-    public static Regex CountStart => _countStart ??= Make($@"\A({NS}+) profile: total [0-9]+\z");
-    public static Regex Count => _count ??= Make(@"\A([0-9]+) @(( 0x[0-9a-f]+)+)\z");
-    public static Regex HeapHeader => _heapHeader ??= Make(@"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] *@ *(heap[_a-z0-9]*)/?([0-9]*)");
-    public static Regex HeapSample => _heapSample ??= Make(@"(-?[0-9]+): *(-?[0-9]+) *\[ *([0-9]+): *([0-9]+) *] @([ x0-9a-f]*)");
-    public static Regex ContentionSample => _contentionSample ??= Make(@"([0-9]+) *([0-9]+) @([ x0-9a-f]*)");
-    public static Regex HexNumber => _hexNumber ??= Make("0x[0-9a-f]+");
-    public static Regex GrowthHeader => _growthHeader ??= Make(@"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] @ growthz?");
-    public static Regex FragmentationHeader => _fragmentationHeader ??= Make(@"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] @ fragmentationz?");
-    public static Regex ThreadzStart => _threadzStart ??= Make("--- threadz [0-9]+ ---");
-    public static Regex ThreadStart => _threadStart ??= Make($@"--- Thread ({Hex}+) \(name: (.*)/([0-9]+)\) stack: ---");
+    public static Regex CountStart => s_countStart ??= Make($@"\A({NS}+) profile: total [0-9]+\z");
+    public static Regex Count => s_count ??= Make(@"\A([0-9]+) @(( 0x[0-9a-f]+)+)\z");
+    public static Regex HeapHeader => s_heapHeader ??= Make(@"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] *@ *(heap[_a-z0-9]*)/?([0-9]*)");
+    public static Regex HeapSample => s_heapSample ??= Make(@"(-?[0-9]+): *(-?[0-9]+) *\[ *([0-9]+): *([0-9]+) *] @([ x0-9a-f]*)");
+    public static Regex ContentionSample => s_contentionSample ??= Make(@"([0-9]+) *([0-9]+) @([ x0-9a-f]*)");
+    public static Regex HexNumber => s_hexNumber ??= Make("0x[0-9a-f]+");
+    public static Regex GrowthHeader => s_growthHeader ??= Make(@"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] @ growthz?");
+    public static Regex FragmentationHeader => s_fragmentationHeader ??= Make(@"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] @ fragmentationz?");
+    public static Regex ThreadzStart => s_threadzStart ??= Make("--- threadz [0-9]+ ---");
+    public static Regex ThreadStart => s_threadStart ??= Make($@"--- Thread ({Hex}+) \(name: (.*)/([0-9]+)\) stack: ---");
 
     private const string SpaceDigits = S + "+[0-9]+";
     private const string HexPair = S + "+" + Hex + "+:" + Hex + "+";
@@ -40,16 +40,16 @@ internal static class LegacyRegex
     private const string CSpaceAtOffset = "(?:" + S + @"+\(@(" + Hex + @"+)\))?";
     private const string CPerm = "(?:" + S + "+([-rwxp]+))?";
 
-    public static Regex ProcMaps => _procMaps ??= Make(@"\A" + CHexRange + CPerm + CSpaceHex + HexPair + SpaceDigits + CSpaceString);
-    public static Regex BriefMaps => _briefMaps ??= Make(@"\A" + CHexRange + CPerm + CSpaceString + CSpaceAtOffset + CSpaceHex);
-    public static Regex LogInfo => _logInfo ??= Make($@"\A[^\[\]]+:[0-9]+]{S}");
-    public static Regex Lib => _lib ??= Make(@"([.]so\z|[.]so[._][0-9]+)");
+    public static Regex ProcMaps => s_procMaps ??= Make(@"\A" + CHexRange + CPerm + CSpaceHex + HexPair + SpaceDigits + CSpaceString);
+    public static Regex BriefMaps => s_briefMaps ??= Make(@"\A" + CHexRange + CPerm + CSpaceString + CSpaceAtOffset + CSpaceHex);
+    public static Regex LogInfo => s_logInfo ??= Make($@"\A[^\[\]]+:[0-9]+]{S}");
+    public static Regex Lib => s_lib ??= Make(@"([.]so\z|[.]so[._][0-9]+)");
 
-    public static Regex Attribute => _attribute ??= Make("([0-9A-Za-z_ ]+)=([0-9A-Za-z_ ]+)");
-    public static Regex JavaSample => _javaSample ??= Make(" *([0-9]+) +([0-9]+) +@ +([ x0-9a-f]*)");
-    public static Regex JavaLocation => _javaLocation ??= Make($@"\A{S}*0x({Hex}+){S}+(.*){S}*\z");
-    public static Regex JavaLocationFileLine => _javaLocationFileLine ??= Make($@"\A(.*){S}+\((.+):(-?[0-9]+)\)\z");
-    public static Regex JavaLocationPath => _javaLocationPath ??= Make($@"\A(.*){S}+\((.*)\)\z");
+    public static Regex Attribute => s_attribute ??= Make("([0-9A-Za-z_ ]+)=([0-9A-Za-z_ ]+)");
+    public static Regex JavaSample => s_javaSample ??= Make(" *([0-9]+) +([0-9]+) +@ +([ x0-9a-f]*)");
+    public static Regex JavaLocation => s_javaLocation ??= Make($@"\A{S}*0x({Hex}+){S}+(.*){S}*\z");
+    public static Regex JavaLocationFileLine => s_javaLocationFileLine ??= Make($@"\A(.*){S}+\((.+):(-?[0-9]+)\)\z");
+    public static Regex JavaLocationPath => s_javaLocationPath ??= Make($@"\A(.*){S}+\((.*)\)\z");
 
     /// <summary>Go's <c>FindStringSubmatch</c>: the groups of the first match (unmatched groups empty), or null.</summary>
     public static string[]? Submatch(Regex re, string s)

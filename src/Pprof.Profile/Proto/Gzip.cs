@@ -108,11 +108,11 @@ internal static class Gzip
         return ok ? buffer : null;
     }
 
-    private static uint[]? _table;
+    private static uint[]? s_table;
 
     internal static uint Crc32(ReadOnlySpan<byte> data)
     {
-        var table = _table ??= MakeTable();
+        var table = s_table ??= MakeTable();
         uint c = 0xFFFFFFFF;
         foreach (byte b in data) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
         return c ^ 0xFFFFFFFF;

@@ -27,7 +27,7 @@ internal static class ProfileDecoder
         public readonly int Length(int i) => _items[i * 2 + 1];
     }
 
-    private static readonly UTF8Encoding Utf8 = new(false, false);
+    private static readonly UTF8Encoding s_utf8 = new(false, false);
 
     /// <summary>Decodes <paramref name="data"/>. On failure returns false with pprof's error text; <paramref name="final"/>
     /// tells whether the error stands (empty input, concatenated profiles, a well-formed message with inconsistent
@@ -107,7 +107,7 @@ internal static class ProfileDecoder
                 case 6:
                     {
                         var (off, len) = Message(ref r, wt);
-                        strings.Add(len == 0 ? "" : Utf8.GetString(data.Slice(off, len)));
+                        strings.Add(len == 0 ? "" : s_utf8.GetString(data.Slice(off, len)));
                         if (strings[0].Length != 0) throw new ProtoException("string_table[0] must be ''");
                         break;
                     }

@@ -63,7 +63,7 @@ public static class Measurement
         }
     }
 
-    private static readonly UnitType[] UnitTypes =
+    private static readonly UnitType[] s_unitTypes =
     {
         new(new Unit("B", new[] { "b", "byte" }, 1), new Unit[]
         {
@@ -107,7 +107,7 @@ public static class Measurement
             var (v, u) = Scale(-value, fromUnit, toUnit);
             return (-v, u);
         }
-        foreach (var ut in UnitTypes)
+        foreach (var ut in s_unitTypes)
         {
             if (ut.Convert(value, fromUnit, toUnit) is { } r) return r;
         }
@@ -162,7 +162,7 @@ public static class Measurement
         if (v1 == null || v2 == null) return true;
         if (TrimS(v1.Type) != TrimS(v2.Type)) return false;
         if (v1.Unit == v2.Unit) return true;
-        foreach (var ut in UnitTypes)
+        foreach (var ut in s_unitTypes)
         {
             if (ut.SniffUnit(v1.Unit) != null && ut.SniffUnit(v2.Unit) != null) return true;
         }

@@ -6,10 +6,10 @@ namespace Pprof.Report.Reports;
 /// <c>"Jan 2, 2006 at 3:04pm (MST)"</c> in the local time zone.</summary>
 internal static class GoTime
 {
-    private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    private static readonly string[] s_months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
     /// <summary>Formats <paramref name="unixNanos"/> (nanoseconds since the epoch) in local time.</summary>
-    internal static string FormatHeaderTime(long unixNanos) => FormatHeaderTime(unixNanos, LocalZone.Value);
+    internal static string FormatHeaderTime(long unixNanos) => FormatHeaderTime(unixNanos, s_localZone.Value);
 
     internal static string FormatHeaderTime(long unixNanos, ZoneInfo zone)
     {
@@ -23,7 +23,7 @@ internal static class GoTime
         int hour12 = local.Hour % 12;
         if (hour12 == 0) hour12 = 12;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Months[local.Month - 1]} {local.Day}, {local.Year} at {hour12}:{local.Minute:00}{(local.Hour < 12 ? "am" : "pm")} ({abbr})");
+            $"{s_months[local.Month - 1]} {local.Day}, {local.Year} at {hour12}:{local.Minute:00}{(local.Hour < 12 ? "am" : "pm")} ({abbr})");
     }
 
     private static string NumericZone(TimeSpan offset)
@@ -38,7 +38,7 @@ internal static class GoTime
 
     internal sealed record ZoneInfo(TimeZoneInfo Tz, string StdAbbr, string DstAbbr);
 
-    private static readonly Lazy<ZoneInfo> LocalZone = new(DetectLocalZone);
+    private static readonly Lazy<ZoneInfo> s_localZone = new(DetectLocalZone);
 
     private static ZoneInfo DetectLocalZone()
     {

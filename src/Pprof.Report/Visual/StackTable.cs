@@ -73,7 +73,7 @@ internal sealed class StackTable
         bool hasBase = false;
         // A location's code: its single frame id (>= 0), or -(offset + 1) into multi, where its frame count and its
         // frames (root first) are; Unknown until the location is first seen.
-        const int Unknown = LocationCodes.Unknown;
+        const int unknown = LocationCodes.Unknown;
         var code = codes.Code;
         var multi = codes.Multi;
         ulong denseLimit = codes.DenseLimit;
@@ -94,8 +94,8 @@ internal sealed class StackTable
             {
                 var loc = locs[i];
                 ulong id = loc.Id;
-                int c = id < denseLimit ? code[id] : Unknown;
-                if (c == Unknown)
+                int c = id < denseLimit ? code[id] : unknown;
+                if (c == unknown)
                 {
                     c = codes.CodeOf(loc);
                     code = codes.Code;

@@ -13,7 +13,7 @@ internal static partial class LabelTracker
     private static int s_recorders;
 
     [ThreadStatic]
-    private static ThreadLabels? t_thread;
+    private static ThreadLabels? s_thread;
 
     /// <summary>The labels of the current execution context (sorted by key), or null.</summary>
     public static KeyValuePair<string, string>[]? Current
@@ -37,7 +37,7 @@ internal static partial class LabelTracker
     {
         if (Interlocked.Decrement(ref s_recorders) == 0)
         {
-            // Entries stay: each thread keeps its own entry (t_thread) for as long as it lives.
+            // Entries stay: each thread keeps its own entry (s_thread) for as long as it lives.
             foreach (var t in s_threads.Values) t.Restart(0);
         }
     }
@@ -48,12 +48,12 @@ internal static partial class LabelTracker
 
     private static void OnChanged(AsyncLocalValueChangedArgs<KeyValuePair<string, string>[]?> args)
     {
-        var t = t_thread;
+        var t = s_thread;
         if (t == null)
         {
             if (args.CurrentValue == null) return;
             t = new ThreadLabels();
-            t_thread = t;
+            s_thread = t;
             s_threads[CurrentOsThreadId()] = t;
         }
         t.Set(args.CurrentValue, Volatile.Read(ref s_recorders) > 0);

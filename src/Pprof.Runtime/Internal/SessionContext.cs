@@ -132,11 +132,11 @@ internal sealed partial class SessionContext
         var fields = ProcStat.Fields($"/proc/{ProcessId}/stat");
         return fields is { Length: > 12 } && long.TryParse(fields[11], System.Globalization.CultureInfo.InvariantCulture, out long utime)
                && long.TryParse(fields[12], System.Globalization.CultureInfo.InvariantCulture, out long stime)
-            ? (utime + stime) * (1_000_000_000L / ClockTicksPerSecond)
+            ? (utime + stime) * (1_000_000_000L / s_clockTicksPerSecond)
             : -1;
     }
 
-    private static readonly long ClockTicksPerSecond = ReadClockTicks();
+    private static readonly long s_clockTicksPerSecond = ReadClockTicks();
 
     private static long ReadClockTicks()
     {

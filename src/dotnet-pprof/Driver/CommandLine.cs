@@ -35,7 +35,7 @@ internal sealed class CommandLine
         flags.DefineInt("timeout", -1);
         flags.DefineString("add_comment", "");
         flags.DefineInt("seconds", -1);
-        foreach (var n in SampleAliases) flags.DefineBool(n.Flag, false);
+        foreach (var n in s_sampleAliases) flags.DefineBool(n.Flag, false);
         flags.DefineString("tools", Environment.GetEnvironmentVariable("PPROF_TOOLS") ?? "");
         flags.DefineString("http", "");
         flags.DefineBool("no_browser", false);
@@ -122,7 +122,7 @@ internal sealed class CommandLine
         if (flags.GetBool("no_browser") && http.Length == 0) throw new PprofException("-no_browser only makes sense with -http");
 
         string si = cfg.SampleIndex;
-        foreach (var alias in SampleAliases)
+        foreach (var alias in s_sampleAliases)
         {
             if (!flags.GetBool(alias.Flag)) continue;
             if (si.Length == 0) si = alias.SampleType;
@@ -160,7 +160,7 @@ internal sealed class CommandLine
     }
 
     /// <summary>The legacy sample-selection flags, in the order pprof applies them.</summary>
-    private static readonly (string Flag, string SampleType)[] SampleAliases =
+    private static readonly (string Flag, string SampleType)[] s_sampleAliases =
     [
         ("total_delay", "delay"),
         ("mean_delay", "delay"),

@@ -414,6 +414,15 @@ internal sealed class Fetcher
                 };
             }
         }
+        for (Exception? x = e; x != null; x = x.InnerException)
+        {
+            // Go's crypto/x509 wording for a server certificate that does not chain to a trusted root.
+            if (x is System.Security.Authentication.AuthenticationException &&
+                (x.Message.Contains("UntrustedRoot", StringComparison.Ordinal) || x.Message.Contains("PartialChain", StringComparison.Ordinal)))
+            {
+                return "x509: certificate signed by unknown authority";
+            }
+        }
         string msg = e.Message;
         if (e.InnerException != null && e.InnerException.Message.Length > 0) msg += " (" + e.InnerException.Message + ")";
         return msg.Replace('\n', ' ').Replace("\r", "", StringComparison.Ordinal);

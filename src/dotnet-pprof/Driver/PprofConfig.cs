@@ -45,18 +45,18 @@ internal sealed class PprofConfig
     /// <summary>Every configuration field, in pprof's declaration order.</summary>
     public static IReadOnlyList<ConfigField> Fields { get; } = BuildFields();
 
-    private static readonly Dictionary<string, ConfigField> FieldMap = BuildMap();
+    private static readonly Dictionary<string, ConfigField> s_fieldMap = BuildMap();
 
     /// <summary>Finds the field named <paramref name="name"/>, or the multiple-choice field that has it as a choice.</summary>
-    public static ConfigField? Lookup(string name) => FieldMap.GetValueOrDefault(name);
+    public static ConfigField? Lookup(string name) => s_fieldMap.GetValueOrDefault(name);
 
     /// <summary>True when <paramref name="name"/> is a field or a choice of one (pprof's isConfigurable).</summary>
-    public static bool IsConfigurable(string name) => FieldMap.ContainsKey(name);
+    public static bool IsConfigurable(string name) => s_fieldMap.ContainsKey(name);
 
     /// <summary>True when <paramref name="name"/> is a boolean field or a choice (assignable without a value).</summary>
     public static bool IsBoolConfig(string name)
     {
-        if (!FieldMap.TryGetValue(name, out var f)) return false;
+        if (!s_fieldMap.TryGetValue(name, out var f)) return false;
         return f.Name != name || f.Kind == ConfigFieldKind.Bool;
     }
 
@@ -64,7 +64,7 @@ internal sealed class PprofConfig
     /// as pprof's <c>configure</c> does.</summary>
     public void Configure(string name, string value)
     {
-        if (!FieldMap.TryGetValue(name, out var f)) throw new PprofException($"unknown config field \"{name}\"");
+        if (!s_fieldMap.TryGetValue(name, out var f)) throw new PprofException($"unknown config field \"{name}\"");
         if (f.Name == name)
         {
             f.Set(this, value);

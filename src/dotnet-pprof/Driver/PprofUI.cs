@@ -6,7 +6,7 @@ namespace Pprof.Cli.Driver;
 /// shell, reading command lines.</summary>
 internal sealed class PprofUI
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private readonly TextReader _input;
     private readonly LineEditor? _editor;
 
@@ -52,7 +52,7 @@ internal sealed class PprofUI
     {
         if (_editor != null) return _editor.ReadLine(prompt);
         // pprof's plain reader shows the prompt on standard output.
-        byte[] p = Utf8.GetBytes(prompt);
+        byte[] p = s_utf8.GetBytes(prompt);
         Output.Write(p);
         Output.Flush();
         return _input.ReadLine();

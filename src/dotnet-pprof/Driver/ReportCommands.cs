@@ -7,16 +7,16 @@ namespace Pprof.Cli.Driver;
 /// command and an entry in the help.</summary>
 internal static class ReportCommands
 {
-    private static readonly Dictionary<string, ReportCommand> Commands = Build();
+    private static readonly Dictionary<string, ReportCommand> s_commands = Build();
 
     /// <summary>Every command by name.</summary>
-    public static IReadOnlyDictionary<string, ReportCommand> Table => Commands;
+    public static IReadOnlyDictionary<string, ReportCommand> Table => s_commands;
 
     /// <summary>Looks up a command.</summary>
-    public static ReportCommand? Find(string name) => Commands.GetValueOrDefault(name);
+    public static ReportCommand? Find(string name) => s_commands.GetValueOrDefault(name);
 
     /// <summary>Adds or replaces a command.</summary>
-    public static void Add(ReportCommand command) => Commands[command.Name] = command;
+    public static void Add(ReportCommand command) => s_commands[command.Name] = command;
 
     private static Dictionary<string, ReportCommand> Build()
     {
