@@ -23,7 +23,7 @@ public class NativeDecompressionTests
         return ms.ToArray();
     }
 
-    private static readonly Lazy<byte[]> Large = new(LargeProfileBytes);
+    private static readonly Lazy<byte[]> s_large = new(LargeProfileBytes);
 
     /// <summary>Parses <paramref name="file"/> from a stream (the native path for large gzipped input) or from the
     /// array (the managed path).</summary>
@@ -43,7 +43,7 @@ public class NativeDecompressionTests
     [Fact]
     public void ValidFileGivesTheSameProfile()
     {
-        var file = Large.Value;
+        var file = s_large.Value;
         Assert.True(file.Length > 1 << 20, $"only {file.Length} bytes");
         Assert.Equal(Outcome(file, ParseOptions.Default, stream: false), Outcome(file, ParseOptions.Default, stream: true));
         Assert.DoesNotContain("error", Outcome(file, ParseOptions.Default, stream: true), StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public class NativeDecompressionTests
     [MemberData(nameof(Damages))]
     public void DamagedFileGivesTheSameOutcome(string damage)
     {
-        var file = Large.Value;
+        var file = s_large.Value;
         var options = ParseOptions.Default;
         switch (damage)
         {

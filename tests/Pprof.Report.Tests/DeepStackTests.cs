@@ -11,19 +11,19 @@ namespace Pprof.Report.Tests;
 /// ordinary thread's: recursion per frame would overflow it (and kill the test host, which fails the run loudly).</summary>
 public class DeepStackTests
 {
-    private static readonly Dictionary<int, Profile> Profiles = new();
+    private static readonly Dictionary<int, Profile> s_profiles = new();
 
     /// <summary>main calls f recursively <paramref name="depth"/> times, then f calls leaf; plus a shallow sample.</summary>
     private static Profile Deep(int depth)
     {
-        lock (Profiles)
+        lock (s_profiles)
         {
-            if (Profiles.TryGetValue(depth, out var cached)) return cached;
+            if (s_profiles.TryGetValue(depth, out var cached)) return cached;
             var stack = new StringBuilder("main");
             for (int i = 0; i < depth; i++) stack.Append(";f");
             stack.Append(";leaf");
             var p = VisualTestProfiles.Build((stack.ToString(), 7), ("main;g", 3));
-            Profiles[depth] = p;
+            s_profiles[depth] = p;
             return p;
         }
     }

@@ -148,8 +148,8 @@ public sealed class RetentionTests
         try
         {
             var p = HeapProfiler.Collect();
-            const string Entry = "Pprof.Runtime.Tests.RetentionTests.CacheEntry";
-            var samples = p.Samples.Where(s => Name(s.Locations[0]) == Entry).ToList();
+            const string entry = "Pprof.Runtime.Tests.RetentionTests.CacheEntry";
+            var samples = p.Samples.Where(s => Name(s.Locations[0]) == entry).ToList();
             Assert.Equal(entries, samples.Sum(s => s.Values[0]));
             Assert.True(samples.All(s => Name(s.Locations[^1]) == "static Pprof.Runtime.Tests.RetentionTests.s_registry"), HeapTests.Top(p));
             // The other way in exists: the pending method's state machine is held through a timer of the runtime's

@@ -30,7 +30,7 @@ public sealed class HostileWebFixture : IDisposable
 /// loopback only, or to this host's own address).</summary>
 public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
 {
-    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_prompt = TimeSpan.FromSeconds(20);
     private readonly HostileWebFixture _f;
 
     public HostileWebTests(HostileWebFixture f) => _f = f;
@@ -40,7 +40,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     private async Task AssertHealthy()
     {
         Assert.True(_f.Ui.Alive, "the web UI process died: " + _f.Ui.Stderr);
-        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/top", Prompt));
+        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/top", s_prompt));
     }
 
     private static byte[] Ascii(string s) => Encoding.ASCII.GetBytes(s);
@@ -59,8 +59,8 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
                 if (i % 2 == 1) await c.GetStream().WriteAsync(Ascii("GET /ui/top HTTP/1.1\r\nHost: localhost\r\n"));
                 idle.Add(c);
             }
-            Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/top", Prompt));
-            Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/flamegraph", Prompt));
+            Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/top", s_prompt));
+            Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/flamegraph", s_prompt));
         }
         finally
         {
@@ -74,7 +74,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     {
         var slow = RawHttp.Send(IPAddress.Loopback, Port, Ascii("GET /ui/top HTTP/1.1\r\nHost: localhost\r\nX-Slow: "),
             WebUiHost.HeadersTimeout + TimeSpan.FromSeconds(30));
-        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/top", Prompt));
+        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, Port, "/ui/top", s_prompt));
         var answer = await slow;
         Assert.True(answer.Closed, "a half-sent request kept its connection open: " + answer.Text);
         Assert.DoesNotContain("200 OK", answer.Text);
@@ -85,7 +85,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     public async Task TenMegabyteHeaderGets431()
     {
         var big = "GET /ui/top HTTP/1.1\r\nHost: localhost\r\nX-Big: " + new string('a', 10 << 20) + "\r\n\r\n";
-        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii(big), Prompt);
+        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii(big), s_prompt);
         Assert.Equal(431, answer.Status);
         await AssertHealthy();
     }
@@ -95,7 +95,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     {
         // Kestrel answers an over-long request line with 414 (URI Too Long); Go's server says 431.
         var big = "GET /ui/top?x=" + new string('a', 10 << 20) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
-        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii(big), Prompt);
+        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii(big), s_prompt);
         Assert.Contains(answer.Status, new[] { 414, 431 });
         await AssertHealthy();
     }
@@ -103,7 +103,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     [Fact]
     public async Task BareLineFeedRequestIsAnsweredPromptly()
     {
-        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii("GET /ui/top HTTP/1.1\nHost: localhost\nConnection: close\n\n"), Prompt);
+        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii("GET /ui/top HTTP/1.1\nHost: localhost\nConnection: close\n\n"), s_prompt);
         Assert.True(answer.Closed || answer.Status != 0, "no answer to a bare-LF request");
         Assert.True(answer.Status is 200 or 400 || (answer.Status == 0 && answer.Closed), "unexpected answer: " + answer.Text[..Math.Min(200, answer.Text.Length)]);
         await AssertHealthy();
@@ -115,11 +115,11 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
         string body = "{\"query\": \"f=cut\"}";
         var request = "POST /ui/saveconfig?config=cutshort HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
             "Content-Length: 1000\r\n\r\n" + body;
-        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii(request), Prompt, closeAfterSend: true);
+        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii(request), s_prompt, closeAfterSend: true);
         Assert.True(answer.Closed);
         Assert.DoesNotContain("200 OK", answer.Text);
         // A complete save afterwards goes through; the cut one never appears.
-        using var http = new HttpClient { Timeout = Prompt };
+        using var http = new HttpClient { Timeout = s_prompt };
         var ok = await http.PostAsync($"http://127.0.0.1:{Port}/ui/saveconfig?config=whole", new StringContent("{\"query\": \"f=whole\"}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         string page = await http.GetStringAsync($"http://127.0.0.1:{Port}/ui/top");
@@ -132,7 +132,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     [Fact]
     public async Task CrossSitePostIsRejected()
     {
-        using var http = new HttpClient { Timeout = Prompt };
+        using var http = new HttpClient { Timeout = s_prompt };
         var req = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{Port}/ui/saveconfig?config=evil")
         {
             Content = new StringContent("{\"query\": \"f=evil\"}", Encoding.UTF8, "text/plain"),
@@ -156,7 +156,7 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     [Fact]
     public async Task OversizedConfigurationBodyGets413()
     {
-        using var http = new HttpClient { Timeout = Prompt };
+        using var http = new HttpClient { Timeout = s_prompt };
         string huge = "{\"query\": \"" + new string('a', 1 << 20) + "\"}";
         var r = await http.PostAsync($"http://127.0.0.1:{Port}/ui/saveconfig?config=huge", new StringContent(huge, Encoding.UTF8, "application/json"));
         Assert.Equal(413, (int)r.StatusCode);
@@ -169,11 +169,11 @@ public sealed class HostileWebTests : IClassFixture<HostileWebFixture>
     [Fact]
     public async Task ForgedHostIsRefused()
     {
-        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii("GET /ui/top HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"), Prompt);
+        var answer = await RawHttp.Send(IPAddress.Loopback, Port, Ascii("GET /ui/top HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"), s_prompt);
         Assert.Equal(403, answer.Status);
-        var rebound = await RawHttp.Send(IPAddress.Loopback, Port, Ascii($"GET /ui/top HTTP/1.1\r\nHost: evil.example:{Port}\r\nConnection: close\r\n\r\n"), Prompt);
+        var rebound = await RawHttp.Send(IPAddress.Loopback, Port, Ascii($"GET /ui/top HTTP/1.1\r\nHost: evil.example:{Port}\r\nConnection: close\r\n\r\n"), s_prompt);
         Assert.Equal(403, rebound.Status);
-        var local = await RawHttp.Send(IPAddress.Loopback, Port, Ascii($"GET /ui/top HTTP/1.1\r\nHost: localhost:{Port}\r\nConnection: close\r\n\r\n"), Prompt);
+        var local = await RawHttp.Send(IPAddress.Loopback, Port, Ascii($"GET /ui/top HTTP/1.1\r\nHost: localhost:{Port}\r\nConnection: close\r\n\r\n"), s_prompt);
         Assert.Equal(200, local.Status);
         await AssertHealthy();
     }

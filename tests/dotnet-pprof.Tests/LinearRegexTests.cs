@@ -15,10 +15,10 @@ public sealed class LinearRegexTests
     private const string Evil = "(a+)+$";
 
     /// <summary>Function names, label keys and values made of 40 a's and a '!'.</summary>
-    private static readonly string Victim = new string('a', 40) + "!";
+    private static readonly string s_victim = new string('a', 40) + "!";
 
-    private static readonly Lazy<string> VictimProfile = new(() => WriteProfile(dropFrames: ""));
-    private static readonly Lazy<string> DropFramesProfile = new(() => WriteProfile(dropFrames: Evil + "|" + Victim + "b"));
+    private static readonly Lazy<string> s_victimProfile = new(() => WriteProfile(dropFrames: ""));
+    private static readonly Lazy<string> s_dropFramesProfile = new(() => WriteProfile(dropFrames: Evil + "|" + s_victim + "b"));
 
     private static string Cpu => ConformancePack.Profile("cpu.pb.gz");
 
@@ -31,17 +31,17 @@ public sealed class LinearRegexTests
             Period = 10_000_000,
             DropFrames = dropFrames,
         };
-        var m = new Mapping { Id = 1, Start = 0x1000, Limit = 0x9000, File = "/bin/" + Victim, HasFunctions = true };
+        var m = new Mapping { Id = 1, Start = 0x1000, Limit = 0x9000, File = "/bin/" + s_victim, HasFunctions = true };
         p.Mappings.Add(m);
-        var names = new[] { "main", Victim, Victim + "b" };
+        var names = new[] { "main", s_victim, s_victim + "b" };
         for (int i = 0; i < names.Length; i++)
         {
-            var f = new Function { Id = (ulong)i + 1, Name = names[i], SystemName = names[i], Filename = Victim + ".go" };
+            var f = new Function { Id = (ulong)i + 1, Name = names[i], SystemName = names[i], Filename = s_victim + ".go" };
             p.Functions.Add(f);
             p.Locations.Add(new Location { Id = (ulong)i + 1, Mapping = m, Address = 0x1000 + (ulong)i * 8, Lines = [new Line(f, 3)] });
         }
         var sample = new Sample([p.Locations[2], p.Locations[1], p.Locations[0]], [5, 50_000_000]);
-        sample.SetLabel(Victim, [Victim]);
+        sample.SetLabel(s_victim, [s_victim]);
         p.Samples.Add(sample);
         p.Samples.Add(new Sample([p.Locations[1], p.Locations[0]], [3, 30_000_000]));
         p.CheckValid();
@@ -61,7 +61,7 @@ public sealed class LinearRegexTests
     public void FlagPatternFinishesPromptly(string flag)
     {
         bool report = flag is "-list" or "-peek";
-        var args = report ? new[] { flag + "=" + Evil, VictimProfile.Value } : new[] { "-top", flag + "=" + Evil, VictimProfile.Value };
+        var args = report ? new[] { flag + "=" + Evil, s_victimProfile.Value } : new[] { "-top", flag + "=" + Evil, s_victimProfile.Value };
         var r = CliRunner.Run(args, timeoutMs: BoundMs);
         if (report)
         {
@@ -75,9 +75,9 @@ public sealed class LinearRegexTests
     [Fact]
     public void TagFocusStringFormFinishesPromptly()
     {
-        var r = CliRunner.Run(["-top", "-tagfocus=" + Victim + "=" + Evil, VictimProfile.Value], timeoutMs: BoundMs);
+        var r = CliRunner.Run(["-top", "-tagfocus=" + s_victim + "=" + Evil, s_victimProfile.Value], timeoutMs: BoundMs);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var ignored = CliRunner.Run(["-top", "-tagignore=" + Evil, VictimProfile.Value], timeoutMs: BoundMs);
+        var ignored = CliRunner.Run(["-top", "-tagignore=" + Evil, s_victimProfile.Value], timeoutMs: BoundMs);
         Assert.True(ignored.ExitCode == 0, ignored.Stderr);
     }
 
@@ -93,28 +93,28 @@ public sealed class LinearRegexTests
     [Fact]
     public void ProfileDropFramesFinishesPromptlyAndStillDrops()
     {
-        var r = CliRunner.Run(["-top", DropFramesProfile.Value], timeoutMs: BoundMs);
+        var r = CliRunner.Run(["-top", s_dropFramesProfile.Value], timeoutMs: BoundMs);
         Assert.True(r.ExitCode == 0, r.Stderr);
         // The second alternative matches the leaf frame, which is dropped; its caller stays.
-        Assert.DoesNotContain(Victim + "b", r.StdoutText, StringComparison.Ordinal);
-        Assert.Contains(Victim, r.StdoutText, StringComparison.Ordinal);
+        Assert.DoesNotContain(s_victim + "b", r.StdoutText, StringComparison.Ordinal);
+        Assert.Contains(s_victim, r.StdoutText, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ProfileDropFramesUsesGoSyntax()
     {
         // (?P<name>...) is Go-only syntax: .NET's parser rejects it, which pprof would ignore, dropping nothing.
-        string path = WriteProfile(dropFrames: "(?P<x>" + Victim + "b)");
+        string path = WriteProfile(dropFrames: "(?P<x>" + s_victim + "b)");
         var r = CliRunner.Run(["-top", path], timeoutMs: BoundMs);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.DoesNotContain(Victim + "b", r.StdoutText, StringComparison.Ordinal);
-        Assert.Contains(Victim, r.StdoutText, StringComparison.Ordinal);
+        Assert.DoesNotContain(s_victim + "b", r.StdoutText, StringComparison.Ordinal);
+        Assert.Contains(s_victim, r.StdoutText, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ShellFocusFinishesPromptly()
     {
-        var r = CliRunner.Run([VictimProfile.Value], stdin: "focus=" + Evil + "\ntop\nquit\n", timeoutMs: BoundMs);
+        var r = CliRunner.Run([s_victimProfile.Value], stdin: "focus=" + Evil + "\ntop\nquit\n", timeoutMs: BoundMs);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("Showing nodes accounting for", r.StdoutText, StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ namespace Pprof.Cli.Tests;
 /// megabytes.</summary>
 public sealed class WebListenTests : IDisposable
 {
-    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_prompt = TimeSpan.FromSeconds(20);
     private readonly string _profile = WebTestProfile.WriteTemp();
     private readonly string _settings = Path.Combine(Path.GetTempPath(), "listen-settings-" + Guid.NewGuid().ToString("N") + ".json");
 
@@ -34,9 +34,9 @@ public sealed class WebListenTests : IDisposable
     {
         AssertIPv6();
         using var ui = new WebUiProcess(hostport, _profile, _settings);
-        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/top", Prompt));
-        Assert.Equal(200, await RawHttp.Status(IPAddress.IPv6Loopback, ui.Port, "/ui/peek", Prompt));
-        var answer = await RawHttp.Send(IPAddress.Loopback, ui.Port, "GET /?f=main HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray(), Prompt);
+        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/top", s_prompt));
+        Assert.Equal(200, await RawHttp.Status(IPAddress.IPv6Loopback, ui.Port, "/ui/peek", s_prompt));
+        var answer = await RawHttp.Send(IPAddress.Loopback, ui.Port, "GET /?f=main HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray(), s_prompt);
         Assert.Equal(303, answer.Status);
         Assert.Contains("Location: /ui/?f=main", answer.Text);
         Assert.True(ui.Alive);
@@ -50,7 +50,7 @@ public sealed class WebListenTests : IDisposable
         // and serve again once the connections are gone.
         const int limit = 256;
         using var ui = new WebUiProcess("127.0.0.1:0", _profile, _settings, fdLimit: limit);
-        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/top", Prompt));
+        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/top", s_prompt));
         var idle = new List<TcpClient>();
         int most = 0;
         try
@@ -79,7 +79,7 @@ public sealed class WebListenTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline && (status = await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/top", TimeSpan.FromSeconds(5))) != 200) await Task.Delay(200);
         Assert.Equal(200, status);
-        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/flamegraph", Prompt));
+        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, ui.Port, "/ui/flamegraph", s_prompt));
         Assert.True(ui.Alive, "the web UI process died: " + ui.Stderr);
     }
 
@@ -114,10 +114,10 @@ public sealed class WebListenTests : IDisposable
         var address = HostAddress();
         var ui = new WebUi(WebTestProfile.Create(), new PprofConfig(), "webtest", _settings, new WebAccess(true, new[] { address.ToString() }));
         using var host = WebUiHost.Start(new[] { address }, 0, ui.Handle);
-        Assert.Equal(403, await RawHttp.Status(address, host.Port, "/ui/top", Prompt));
-        Assert.Equal(403, await RawHttp.Status(address, host.Port, "/ui/download", Prompt));
+        Assert.Equal(403, await RawHttp.Status(address, host.Port, "/ui/top", s_prompt));
+        Assert.Equal(403, await RawHttp.Status(address, host.Port, "/ui/download", s_prompt));
         using var loopback = WebUiHost.Start(new[] { IPAddress.Loopback }, 0, ui.Handle);
-        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, loopback.Port, "/ui/top", Prompt));
+        Assert.Equal(200, await RawHttp.Status(IPAddress.Loopback, loopback.Port, "/ui/top", s_prompt));
     }
 
     [Fact]

@@ -13,11 +13,11 @@ public sealed class Graph
     internal const int MaxNodelets = 4;
 
     private const string W = "[0-9A-Za-z_]";
-    private static readonly Regex JavaRegex = new(@"^(?:[a-z]" + W + @"*\.)*([A-Z][0-9A-Za-z_$]*\.(?:<init>|[a-z][0-9A-Za-z_$]*(?:\$[0-9]+)?))(?:\(|\z)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-    private static readonly Regex GoRegex = new(@"^(?:[0-9A-Za-z_\-.]+/)+(.+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-    private static readonly Regex GoVersionRegex = new(@"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-    private static readonly Regex CppRegex = new(@"^(?:[_a-zA-Z]" + W + @"*::)+(_*[A-Z]" + W + @"*::~?[_a-zA-Z]" + W + @"*(?:<.*>)?)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-    private static readonly Regex CppAnonymousPrefixRegex = new(@"^\(anonymous namespace\)::", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_javaRegex = new(@"^(?:[a-z]" + W + @"*\.)*([A-Z][0-9A-Za-z_$]*\.(?:<init>|[a-z][0-9A-Za-z_$]*(?:\$[0-9]+)?))(?:\(|\z)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_goRegex = new(@"^(?:[0-9A-Za-z_\-.]+/)+(.+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_goVersionRegex = new(@"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_cppRegex = new(@"^(?:[_a-zA-Z]" + W + @"*::)+(_*[A-Z]" + W + @"*::~?[_a-zA-Z]" + W + @"*(?:<.*>)?)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_cppAnonymousPrefixRegex = new(@"^\(anonymous namespace\)::", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Creates a graph holding <paramref name="nodes"/>.</summary>
     public Graph(Nodes nodes) => Nodes = nodes;
@@ -127,9 +127,9 @@ public sealed class Graph
     /// argument lists, and C++ namespaces.</summary>
     public static string ShortenFunctionName(string name)
     {
-        name = CppAnonymousPrefixRegex.Replace(name, "");
-        name = GoVersionRegex.Replace(name, "$1$2");
-        foreach (var re in new[] { GoRegex, JavaRegex, CppRegex })
+        name = s_cppAnonymousPrefixRegex.Replace(name, "");
+        name = s_goVersionRegex.Replace(name, "$1$2");
+        foreach (var re in new[] { s_goRegex, s_javaRegex, s_cppRegex })
         {
             var m = re.Match(name);
             if (m.Success)
@@ -360,20 +360,20 @@ public sealed class Graph
     /// name; returns the same list.</summary>
     public static List<Tag> SortTags(List<Tag> tags, bool flat)
     {
-        GoSort.Sort(tags, flat ? FlatTagLess : CumTagLess);
+        GoSort.Sort(tags, flat ? s_flatTagLess : s_cumTagLess);
         return tags;
     }
 
-    private static readonly Func<Tag, Tag, bool> FlatTagLess = static (a, b) =>
+    private static readonly Func<Tag, Tag, bool> s_flatTagLess = static (a, b) =>
     {
         if (a.Flat != b.Flat) return Math.Abs(a.Flat) > Math.Abs(b.Flat);
         return GoSort.CompareStrings(a.Name, b.Name) < 0;
     };
 
-    private static readonly Func<Tag, Tag, bool> CumTagLess = static (a, b) =>
+    private static readonly Func<Tag, Tag, bool> s_cumTagLess = static (a, b) =>
     {
         if (a.Cum != b.Cum) return Math.Abs(a.Cum) > Math.Abs(b.Cum);
-        return FlatTagLess(a, b);
+        return s_flatTagLess(a, b);
     };
 
     /// <summary>A text form of the graph for debugging: one line per node with its edges' node indexes.</summary>

@@ -8,7 +8,7 @@ namespace Pprof.Cli.Driver;
 /// <summary>Applies the focus, ignore, hide, show, show_from, prune_from and tag filters (pprof's driver_focus.go).</summary>
 internal static class Focus
 {
-    private static readonly Regex TagFilterRange = new(@"([+-]?[0-9]+)([A-Za-z]+)?", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_tagFilterRange = new(@"([+-]?[0-9]+)([A-Za-z]+)?", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Filters <paramref name="p"/> as <paramref name="cfg"/> says, warning on stderr about filters that matched nothing.</summary>
     public static void Apply(Profile p, Dictionary<string, string> numLabelUnits, PprofConfig cfg, PprofUI ui)
@@ -154,7 +154,7 @@ internal static class Focus
     /// (between, inclusive); null when the text is not a range.</summary>
     internal static Func<long, string, bool>? ParseTagFilterRange(string filter)
     {
-        var ranges = TagFilterRange.Matches(filter);
+        var ranges = s_tagFilterRange.Matches(filter);
         if (ranges.Count == 0) return null;
         if (!long.TryParse(ranges[0].Groups[1].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long v))
             return null;

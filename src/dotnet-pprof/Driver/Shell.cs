@@ -8,7 +8,7 @@ namespace Pprof.Cli.Driver;
 internal static class Shell
 {
     private const string CommentStart = "//:";
-    private static readonly Regex TailDigits = new("[0-9]+$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex s_tailDigits = new("[0-9]+$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Runs the shell until quit or end of input; returns the exit status.</summary>
     public static int Run(Profile p, PprofConfig current, PprofUI ui)
@@ -182,7 +182,7 @@ internal static class Shell
         var c = ReportCommands.Find(name);
         if (c == null)
         {
-            var d = TailDigits.Match(name);
+            var d = s_tailDigits.Match(name);
             if (d.Success && d.Value != name)
             {
                 name = name[..^d.Value.Length];

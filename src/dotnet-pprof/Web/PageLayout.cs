@@ -12,7 +12,7 @@ namespace Pprof.Cli.Web;
 /// settings file is HTML-encoded.</summary>
 internal sealed class PageLayout
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Default };
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.Default };
     private readonly Profile _profile;
     private readonly string _title;
     private readonly bool _isDiff;
@@ -81,7 +81,7 @@ internal sealed class PageLayout
             ["path"] = view,
             ["diff"] = _isDiff,
         };
-        sb.Append("<script id=\"page-data\" type=\"application/json\">").Append(JsonSerializer.Serialize(page, Json)).Append("</script>\n");
+        sb.Append("<script id=\"page-data\" type=\"application/json\">").Append(JsonSerializer.Serialize(page, s_json)).Append("</script>\n");
         if (content.FlameJson != null)
         {
             sb.Append("<script id=\"flame-data\" type=\"application/json\">").Append(content.FlameJson).Append("</script>\n");

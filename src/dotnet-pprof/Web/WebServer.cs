@@ -11,7 +11,7 @@ namespace Pprof.Cli.Web;
 internal static class WebServer
 {
     /// <summary>Set on Ctrl+C.</summary>
-    private static readonly ManualResetEventSlim Stopped = new(false);
+    private static readonly ManualResetEventSlim s_stopped = new(false);
 
     /// <summary>Serves until the process is interrupted; returns the exit status (the driver's
     /// <see cref="WebUiServer"/>).</summary>
@@ -26,9 +26,9 @@ internal static class WebServer
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
-            Stopped.Set();
+            s_stopped.Set();
         };
-        WaitHandle.WaitAny(new[] { Stopped.WaitHandle, server.Stopping.WaitHandle });
+        WaitHandle.WaitAny(new[] { s_stopped.WaitHandle, server.Stopping.WaitHandle });
         return 0;
     }
 

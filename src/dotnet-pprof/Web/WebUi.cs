@@ -178,7 +178,7 @@ internal sealed class WebUi
         public string? Query { get; set; }
     }
 
-    private static readonly JsonSerializerOptions JsonIn = new() { PropertyNameCaseInsensitive = true, MaxDepth = 4 };
+    private static readonly JsonSerializerOptions s_jsonIn = new() { PropertyNameCaseInsensitive = true, MaxDepth = 4 };
 
     private WebResponse SaveConfig(WebRequest req)
     {
@@ -188,7 +188,7 @@ internal sealed class WebUi
         SavedQuery? body;
         try
         {
-            body = JsonSerializer.Deserialize<SavedQuery>(req.Body, JsonIn);
+            body = JsonSerializer.Deserialize<SavedQuery>(req.Body, s_jsonIn);
         }
         catch (JsonException e)
         {
