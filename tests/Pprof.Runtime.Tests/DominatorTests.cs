@@ -314,7 +314,7 @@ public sealed class DominatorTests
         Assert.Equal(new[] { "System.Collections.Generic.LinkedListNode<byte[]>", "System.Collections.Generic.LinkedList<byte[]>", "MyApp.Holder", "static MyApp.Program.s_cache" },
             nodeSample.Locations.Select(l => l.Lines[0].Function!.Name));
         // Items: all under the application's static, the one a stack slot also holds too (statics rank first).
-        Assert.True(nodes == p.Samples.Where(s => Leaf(s) == "System.Byte[]" && s.Locations[^1].Lines[0].Function!.Name == "static MyApp.Program.s_cache").Sum(s => s.Values[0]), HeapTests.Top(p));
+        Assert.True(nodes == p.Samples.Where(s => Leaf(s) == "byte[]" && s.Locations[^1].Lines[0].Function!.Name == "static MyApp.Program.s_cache").Sum(s => s.Values[0]), HeapTests.Top(p));
         Assert.DoesNotContain(p.Samples, s => s.Locations[^1].Lines[0].Function!.Name == "[stack]");
         // The timer queue itself is under its own static.
         Assert.Equal("static System.Threading.TimerQueue.s_queue", p.Samples.Single(s => Leaf(s) == "System.Threading.TimerQueue").Locations[^1].Lines[0].Function!.Name);
