@@ -4,8 +4,8 @@ namespace Pprof.Runtime.Internal;
 
 /// <summary>Aggregates samples (stack, labels, values) and builds a <see cref="Profile"/> with one Function per
 /// distinct frame name and file, one Location per distinct code address (per function and line for synthetic frames)
-/// and one Mapping per code kind (<c>[jit]</c> for jitted code, the module for other code, <c>[dotnet]</c> for synthetic
-/// frames). Stacks are keyed by array identity:
+/// and one Mapping per code kind (<c>[jit]</c> for jitted code, the module for other code, <c>[dotnet]</c>, always the
+/// first, for synthetic frames). Stacks are keyed by array identity:
 /// callers pass interned arrays (one per distinct stack), not fresh copies. Not thread-safe: callers lock.</summary>
 internal sealed class ProfileBuilder
 {
@@ -56,6 +56,11 @@ internal sealed class ProfileBuilder
         var locations = new Dictionary<(ulong, Function, long), Location>();
         var byFrame = new Dictionary<Frame, Location>(ReferenceEqualityComparer.Instance);
         var mappings = new Dictionary<string, Mapping>(StringComparer.Ordinal);
+        // "[dotnet]" stays the first mapping, as before addresses: pprof names the profile after it (File: [dotnet],
+        // pprof.[dotnet].samples.cpu.001.pb.gz), whatever code the first sample ran.
+        var first = new Mapping { Id = 1, File = "[dotnet]", HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
+        mappings.Add(first.File, first);
+        p.Mappings.Add(first);
 
         Mapping MappingOf(Frame f)
         {
