@@ -11,10 +11,12 @@ internal sealed class NativeCodeMap
     private const int RecentLimit = 512;
     private const int PendingLimit = 4096;
 
+    // One entry per body; its map is one array of (native offset, IL offset) pairs sorted by native offset, so a body
+    // costs one small object (an always-on session keeps the map for the process's lifetime).
     private readonly Dictionary<ulong, CodeBody> _byStart = new();
-    private readonly List<CodeBody> _recent = new();
-    private readonly Dictionary<(int Thread, long Method), CodeBody> _awaitingMap = new();
-    private readonly Dictionary<(int Thread, long Method), (int[] Native, int[] IL)> _earlyMaps = new();
+    private readonly List<ulong> _recent = new();
+    private readonly Dictionary<(int Thread, long Method), ulong> _awaitingMap = new();
+    private readonly Dictionary<(int Thread, long Method), int[]> _earlyMaps = new();
     private ulong[] _starts = Array.Empty<ulong>();
     private CodeBody[] _sorted = Array.Empty<CodeBody>();
 
@@ -26,16 +28,15 @@ internal sealed class NativeCodeMap
     public void OnLoad(int thread, long methodId, ulong start, int size)
     {
         if (start == 0 || size <= 0) return;
-        var body = new CodeBody(start, start + (ulong)size);
         var key = (thread, methodId);
-        if (_earlyMaps.Remove(key, out var early)) body.SetMap(early.Native, early.IL);
-        else
+        _earlyMaps.Remove(key, out var early);
+        if (early == null)
         {
             if (_awaitingMap.Count >= PendingLimit) _awaitingMap.Clear();
-            _awaitingMap[key] = body;
+            _awaitingMap[key] = start;
         }
-        _byStart[start] = body;
-        _recent.Add(body);
+        _byStart[start] = new CodeBody(start, (uint)size, early);
+        _recent.Add(start);
         if (_recent.Count >= RecentLimit) Merge();
     }
 
@@ -43,7 +44,7 @@ internal sealed class NativeCodeMap
     /// <paramref name="thread"/>. Only the main (hot) extent is kept.</summary>
     public void OnMap(int thread, long methodId, int extent, int count, Func<int, int> ilOffset, Func<int, int> nativeOffset)
     {
-        if (extent != 0 || count <= 0) return;
+        if (extent != 0 || count <= 0 || count > 1 << 20) return;
         var native = new int[count];
         var il = new int[count];
         for (int i = 0; i < count; i++)
@@ -52,12 +53,22 @@ internal sealed class NativeCodeMap
             il[i] = ilOffset(i);
         }
         Array.Sort(native, il);
+        var map = new int[2 * count];
+        for (int i = 0; i < count; i++)
+        {
+            map[2 * i] = native[i];
+            map[2 * i + 1] = il[i];
+        }
         var key = (thread, methodId);
-        if (_awaitingMap.Remove(key, out var body)) body.SetMap(native, il);
+        if (_awaitingMap.Remove(key, out ulong start) && _byStart.TryGetValue(start, out var body))
+        {
+            _byStart[start] = body with { Map = map };
+            if (!_recent.Contains(start)) Merge(); // the sorted copy holds the body without its map
+        }
         else
         {
             if (_earlyMaps.Count >= PendingLimit) _earlyMaps.Clear();
-            _earlyMaps[key] = (native, il);
+            _earlyMaps[key] = map;
         }
     }
 
@@ -72,27 +83,26 @@ internal sealed class NativeCodeMap
     /// jitted body, the body has no map, or the JIT mapped it to no IL (prolog, epilog, unmapped code).</summary>
     public int ILOffset(ulong address, out bool jitted)
     {
-        var body = Find(address);
-        jitted = body != null;
-        return body?.ILOffset((int)(address - body.Start)) ?? -1;
+        jitted = Find(address, out var body);
+        return jitted ? body.ILOffset((int)(address - body.Start)) : -1;
     }
 
-    private CodeBody? Find(ulong address)
+    private bool Find(ulong address, out CodeBody body)
     {
         for (int i = _recent.Count - 1; i >= 0; i--)
         {
-            var b = _recent[i];
-            if (address >= b.Start && address < b.End && ReferenceEquals(_byStart.GetValueOrDefault(b.Start), b)) return b;
+            if (_byStart.TryGetValue(_recent[i], out body) && body.Contains(address)) return true;
         }
         int j = Array.BinarySearch(_starts, address);
         if (j < 0) j = ~j - 1;
         // Bodies may overlap when code memory was reused: look back a little.
         for (int k = j; k >= 0 && k > j - 8; k--)
         {
-            var b = _sorted[k];
-            if (address >= b.Start && address < b.End) return b;
+            body = _sorted[k];
+            if (body.Contains(address)) return true;
         }
-        return null;
+        body = default;
+        return false;
     }
 
     private void Merge()
@@ -109,35 +119,27 @@ internal sealed class NativeCodeMap
         Array.Sort(_starts, _sorted);
     }
 
-    private sealed class CodeBody
+    private readonly record struct CodeBody(ulong Start, uint Size, int[]? Map)
     {
-        private int[]? _native;
-        private int[]? _il;
-
-        public CodeBody(ulong start, ulong end)
-        {
-            Start = start;
-            End = end;
-        }
-
-        public ulong Start { get; }
-        public ulong End { get; }
-
-        public void SetMap(int[] native, int[] il)
-        {
-            _native = native;
-            _il = il;
-        }
+        public bool Contains(ulong address) => address >= Start && address - Start < Size;
 
         /// <summary>The IL offset of the last map entry at or before <paramref name="nativeOffset"/>; the JIT's special
         /// offsets (no mapping -1, prolog -2, epilog -3) answer -1.</summary>
         public int ILOffset(int nativeOffset)
         {
-            if (_native == null || _il == null) return -1;
-            int i = Array.BinarySearch(_native, nativeOffset);
-            if (i < 0) i = ~i - 1;
-            else while (i + 1 < _native.Length && _native[i + 1] == nativeOffset) i++;
-            return i < 0 ? -1 : Math.Max(-1, _il[i]);
+            if (Map == null) return -1;
+            int lo = 0, hi = Map.Length / 2 - 1, found = -1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (Map[2 * mid] <= nativeOffset)
+                {
+                    found = mid;
+                    lo = mid + 1;
+                }
+                else hi = mid - 1;
+            }
+            return found < 0 ? -1 : Math.Max(-1, Map[2 * found + 1]);
         }
     }
 }
