@@ -1,9 +1,3 @@
-using System.Diagnostics.Tracing;
-using Microsoft.Diagnostics.NETCore.Client;
-using Microsoft.Diagnostics.Tracing;
-using Microsoft.Diagnostics.Tracing.Parsers;
-using Microsoft.Diagnostics.Tracing.Parsers.Clr;
-
 using Pprof.Runtime.Internal;
 
 namespace Pprof.Runtime;
@@ -60,61 +54,22 @@ public sealed class MethodSymbols
     /// traced. Takes about as long as the runtime needs to list its methods (typically well under a second).</summary>
     public static MethodSymbols Load(CancellationToken cancellationToken = default)
     {
-        var client = ProcessDiscovery.Connect(Environment.ProcessId);
-        var providers = new[] { new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, RuntimeKeyword.Jit) };
-        EventPipeSession session;
-        try
-        {
-            session = client.StartEventPipeSession(providers, requestRundown: true, circularBufferMB: 64);
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or ServerErrorException or IOException or TimeoutException)
-        {
-            throw ProcessDiscovery.Explain(Environment.ProcessId, e);
-        }
         var ranges = new List<(ulong, ulong, string)>();
-        using (session)
+        CodeRundown.Read(Environment.ProcessId, d =>
         {
-            var done = new ManualResetEvent(false);
-            var reader = new Thread(() =>
+            if (d.MethodSize <= 0 || d.MethodStartAddress == 0) return;
+            string full = d.MethodNamespace + "." + d.MethodName;
+            string name;
+            try
             {
-                try
-                {
-                    using var source = new EventPipeEventSource(session.EventStream);
-                    void Add(MethodLoadUnloadVerboseTraceData d)
-                    {
-                        if (d.MethodSize <= 0 || d.MethodStartAddress == 0) return;
-                        string full = d.MethodNamespace + "." + d.MethodName;
-                        string name;
-                        try
-                        {
-                            name = FrameNames.Format(full);
-                        }
-                        catch (ArgumentException)
-                        {
-                            name = full; // a name the formatter does not know: keep the runtime's
-                        }
-                        lock (ranges) ranges.Add((d.MethodStartAddress, d.MethodStartAddress + (ulong)d.MethodSize, name));
-                    }
-                    var rundown = new ClrRundownTraceEventParser(source);
-                    rundown.MethodDCStopVerbose += Add;
-                    source.Clr.MethodLoadVerbose += Add;
-                    source.Process();
-                }
-                catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException or FormatException or InvalidOperationException)
-                {
-                    // The stream was closed: keep what arrived.
-                }
-                finally
-                {
-                    done.Set();
-                }
-            }) { IsBackground = true, Name = "pprof-symbols" };
-            reader.Start();
-            cancellationToken.ThrowIfCancellationRequested();
-            if (SelfSessionStop.Stop(session, done, SessionCollection.StopTimeout) && !done.WaitOne(NetTraceSession.DrainTimeout))
-                SelfSessionStop.Close(session);
-            done.WaitOne(TimeSpan.FromSeconds(2));
-        }
+                name = FrameNames.Format(full);
+            }
+            catch (ArgumentException)
+            {
+                name = full; // a name the formatter does not know: keep the runtime's
+            }
+            lock (ranges) ranges.Add((d.MethodStartAddress, d.MethodStartAddress + (ulong)d.MethodSize, name));
+        }, null, cancellationToken);
         lock (ranges) return new MethodSymbols(ranges, DateTime.UtcNow);
     }
 }

@@ -41,6 +41,26 @@ public static class Workloads
         return x;
     }
 
+    /// <summary>Burns CPU in one call for <paramref name="duration"/>, in a loop whose body is on the lines marked
+    /// "loop line" (the truth test reads the marks from this file): a single long call runs through on-stack replacement,
+    /// so the samples land in OSR code, not in the method's first version.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double LineLoop(TimeSpan duration)
+    {
+        var sw = Stopwatch.StartNew();
+        double x = 0, y = 1;
+        while (sw.Elapsed < duration)
+        {
+            for (int i = 1; i < 200_000; i++) // loop line
+            {
+                x += Math.Sqrt(i) * 1.000001; // loop line
+                y = y * 0.999999 + x * 1e-12; // loop line
+            }
+        }
+        s_sink = x + y;
+        return x + y;
+    }
+
     /// <summary>Burns CPU under profiler labels, in an async method, so that labels must flow through awaits.</summary>
     public static async Task<double> LabeledAsync(string endpoint, TimeSpan duration)
     {

@@ -19,6 +19,7 @@ internal sealed class EventSession
     private readonly ManualResetEventSlim _done = new(false);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TraceLogEventSource? _source;
+    private Task<NativeCodeMap>? _codeRundown;
     private Exception? _readError;
     private int _stopped;
 
@@ -68,6 +69,9 @@ internal sealed class EventSession
         var s = new EventSession(session, client, collectors, new SessionContext(processId));
         // Thread names are read from the start: events are processed seconds late (start rundown, time sorting).
         if (sampler) s.Context.TrackThreadNames();
+        // The code jitted before the session, with its IL-to-native maps (the trace log's own start rundown keeps no
+        // maps): read alongside the trace log's rundown; code jitted later arrives through the session's own events.
+        s._codeRundown = Task.Run(() => CodeRundown.ReadCodeMap(processId, CancellationToken.None));
         s._reader.Start();
         return s;
     }
@@ -124,6 +128,8 @@ internal sealed class EventSession
             _source = source;
             Trace?.Invoke("reader: trace log ready (start rundown done)");
             var resolver = new StackResolver(Context.InProcess);
+            resolver.Attach(source);
+            AddCodeRundown(resolver.Code);
             foreach (var c in collectors) c.Attach(source, resolver, Context);
             source.AllEvents += _ => Volatile.Write(ref _eventsReceived, _eventsReceived + 1);
             source.Process();
@@ -137,6 +143,24 @@ internal sealed class EventSession
         {
             _completion.TrySetResult();
             _done.Set();
+        }
+    }
+
+    /// <summary>Longest wait for the code rundown before events are processed; past it, code jitted before the
+    /// session keeps method-level lines.</summary>
+    public static TimeSpan CodeRundownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    private void AddCodeRundown(NativeCodeMap code)
+    {
+        try
+        {
+            if (_codeRundown != null && _codeRundown.Wait(CodeRundownTimeout)) code.AddMissing(_codeRundown.Result);
+            Trace?.Invoke($"reader: {code.Count} code bodies known from the rundown");
+        }
+        catch (AggregateException e)
+        {
+            // The process could not be traced a second time (or went away): lines fall back to methods' first lines.
+            Trace?.Invoke("reader: code rundown failed: " + e.InnerException?.Message);
         }
     }
 

@@ -3,7 +3,9 @@ using Pprof.Profiles;
 namespace Pprof.Runtime.Internal;
 
 /// <summary>Aggregates samples (stack, labels, values) and builds a <see cref="Profile"/> with one Function per
-/// distinct frame name and file and one Location per distinct frame and line. Stacks are keyed by array identity:
+/// distinct frame name and file, one Location per distinct code address (per function and line for synthetic frames)
+/// and one Mapping per code kind (<c>[jit]</c> for jitted code, the module for other code, <c>[dotnet]</c>, always the
+/// first, for synthetic frames). Stacks are keyed by array identity:
 /// callers pass interned arrays (one per distinct stack), not fresh copies. Not thread-safe: callers lock.</summary>
 internal sealed class ProfileBuilder
 {
@@ -51,11 +53,34 @@ internal sealed class ProfileBuilder
         };
         p.Comments.AddRange(comments);
         var functions = new Dictionary<(string, string), Function>();
-        var locations = new Dictionary<(Function, long), Location>();
+        var locations = new Dictionary<(ulong, Function, long), Location>();
         var byFrame = new Dictionary<Frame, Location>(ReferenceEqualityComparer.Instance);
-        var mapping = new Mapping { Id = 1, File = "[dotnet]", HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
-        p.Mappings.Add(mapping);
+        var mappings = new Dictionary<string, Mapping>(StringComparer.Ordinal);
+        // "[dotnet]" stays the first mapping, as before addresses: pprof names the profile after it (File: [dotnet],
+        // pprof.[dotnet].samples.cpu.001.pb.gz), whatever code the first sample ran.
+        var first = new Mapping { Id = 1, File = "[dotnet]", HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
+        mappings.Add(first.File, first);
+        p.Mappings.Add(first);
 
+        Mapping MappingOf(Frame f)
+        {
+            string file = f.Mapping.Length > 0 ? f.Mapping : "[dotnet]";
+            if (!mappings.TryGetValue(file, out var m))
+            {
+                m = new Mapping { Id = (ulong)p.Mappings.Count + 1, File = file, HasFunctions = true, HasFilenames = true, HasLineNumbers = true };
+                mappings.Add(file, m);
+                p.Mappings.Add(m);
+            }
+            if (f.Address != 0)
+            {
+                // The mapping spans the addresses seen in it (the runtime does not report the code heap's bounds).
+                if (m.Start == 0 || f.Address < m.Start) m.Start = f.Address;
+                if (f.Address >= m.Limit) m.Limit = f.Address + 1;
+            }
+            return m;
+        }
+
+        // One location per distinct address (pprof's model); synthetic frames (no address) per function and line.
         Location LocationOf(Frame f)
         {
             if (byFrame.TryGetValue(f, out var loc)) return loc;
@@ -65,10 +90,10 @@ internal sealed class ProfileBuilder
                 functions.Add((f.Name, f.File), fn);
                 p.Functions.Add(fn);
             }
-            if (!locations.TryGetValue((fn, f.Line), out loc))
+            if (!locations.TryGetValue((f.Address, fn, f.Line), out loc))
             {
-                loc = new Location { Id = (ulong)p.Locations.Count + 1, Mapping = mapping, Lines = new[] { new Line(fn, f.Line) } };
-                locations.Add((fn, f.Line), loc);
+                loc = new Location { Id = (ulong)p.Locations.Count + 1, Mapping = MappingOf(f), Address = f.Address, Lines = new[] { new Line(fn, f.Line) } };
+                locations.Add((f.Address, fn, f.Line), loc);
                 p.Locations.Add(loc);
             }
             byFrame.Add(f, loc);

@@ -15,9 +15,10 @@ internal sealed class StackResolver
     };
 
     private readonly Dictionary<int, Frame[]?> _stacks = new();
-    private readonly Dictionary<(int Method, int IL), Frame> _frames = new();
+    private readonly Dictionary<(ulong Address, bool Leaf), Frame> _frames = new();
+    private readonly Dictionary<int, MethodSource> _methods = new();
     private readonly Dictionary<string, Frame> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string File, long StartLine)> _sourceByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MethodSource> _sourceByName = new(StringComparer.Ordinal);
     private readonly bool _inProcess;
 
     public StackResolver(bool inProcess, int maxDepth = 256)
@@ -27,6 +28,16 @@ internal sealed class StackResolver
     }
 
     public int MaxDepth { get; }
+
+    /// <summary>The process's jitted code bodies and their IL-to-native maps, fed by <see cref="Attach"/> and a rundown.</summary>
+    public NativeCodeMap Code { get; } = new();
+
+    /// <summary>Feeds <see cref="Code"/> from the session's method load and IL-to-native map events.</summary>
+    public void Attach(TraceEventDispatcher source)
+    {
+        source.Clr.MethodLoadVerbose += d => Code.OnLoad(d.ThreadID, d.MethodID, d.MethodStartAddress, d.MethodSize);
+        source.Clr.MethodILToNativeMap += d => Code.OnMap(d.ThreadID, d.MethodID, d.MethodExtent, d.CountOfMapEntries, d.ILOffset, d.NativeOffset);
+    }
 
     /// <summary>The event's stack, leaf first; null when the event has no stack or, in-process, the stack belongs to the
     /// profiler's own machinery (diagnostics client, event reader, profiler threads).</summary>
@@ -40,7 +51,7 @@ internal sealed class StackResolver
         bool own = false;
         for (var c = cs; c != null && list.Count < MaxDepth; c = c.Caller)
         {
-            var f = FrameOf(c.CodeAddress);
+            var f = FrameOf(c.CodeAddress, leaf: list.Count == 0);
             if (IsOwn(f.Name)) own = true;
             list.Add(f);
         }
@@ -101,43 +112,69 @@ internal sealed class StackResolver
         }
     }
 
-    private Frame FrameOf(TraceCodeAddress ca)
+    /// <summary>The frame of one instruction pointer: jitted code maps to its IL offset through the body's
+    /// IL-to-native map and to a line through the PDB (a caller's return address is looked up one byte earlier, inside
+    /// its call instruction); code without a map or without a PDB keeps the method's first line, or none.</summary>
+    private Frame FrameOf(TraceCodeAddress ca, bool leaf)
     {
+        ulong address = ca.Address;
+        var key = (address, leaf);
+        if (_frames.TryGetValue(key, out var frame)) return frame;
         TraceMethod? m = ca.Method;
         if (m == null)
         {
             string module = ca.ModuleName;
-            return Named(string.IsNullOrEmpty(module) ? "[native code]" : "[" + module + "]");
+            string native = string.IsNullOrEmpty(module) ? "[native code]" : "[" + module + "]";
+            frame = new Frame(native, native, ca.ModuleFile?.FilePath ?? "", "", 0, 0, address, native);
+            _frames.Add(key, frame);
+            return frame;
         }
-        int il = ca.ILOffset;
-        var key = ((int)m.MethodIndex, il);
-        if (_frames.TryGetValue(key, out var frame)) return frame;
+        var src = SourceOf(m);
+        int il = Code.ILOffset(leaf || address == 0 ? address : address - 1, out bool jitted);
+        long line = src.StartLine;
+        if (il >= 0 && src.File.Length > 0 && PdbLines.TryGet(src.ModulePath, src.Token, il, out _, out _, out long ilLine)) line = ilLine;
+        // Precompiled (ReadyToRun) code lies in its module's image; names in brackets keep pprof from opening files.
+        string mapping = jitted ? Frame.JitMapping : src.ModulePath.Length > 0 ? "[" + Path.GetFileName(src.ModulePath) + "]" : "[managed code]";
+        frame = new Frame(src.Name, src.Full, src.ModulePath, src.File, src.StartLine, line, address, mapping);
+        _frames.Add(key, frame);
+        return frame;
+    }
+
+    /// <summary>The method's name, module, token and source file (with its first line), looked up once per method.</summary>
+    private MethodSource SourceOf(TraceMethod m)
+    {
+        if (_methods.TryGetValue((int)m.MethodIndex, out var src)) return src;
         string full = m.FullMethodName ?? "";
         string name = FrameNames.Format(full);
         string modulePath = m.MethodModuleFile?.FilePath ?? "";
         int token = m.MethodToken;
-        bool found = PdbLines.TryGet(modulePath, token, il, out string file, out long startLine, out long line);
+        bool found = PdbLines.TryGet(modulePath, token, -1, out string file, out long startLine, out _);
         if (!found && _inProcess)
         {
             // The trace did not name the method's module (or named another image): ask reflection, in this process.
             string path = "";
             int tok = 0;
             ResolveInProcess(full, ref path, ref tok);
-            if (path.Length > 0 && PdbLines.TryGet(path, tok, il, out file, out startLine, out line))
+            if (path.Length > 0 && PdbLines.TryGet(path, tok, -1, out file, out startLine, out _))
             {
                 found = true;
                 modulePath = path;
+                token = tok;
             }
         }
-        if (!found && _sourceByName.TryGetValue(full, out var known))
+        if (found)
         {
-            // Another version of the method (another tier) was resolved: same source.
-            (file, startLine, line) = (known.File, known.StartLine, known.StartLine);
-            found = true;
+            src = new MethodSource(name, full, modulePath, token, file, startLine);
+            _sourceByName.TryAdd(full, src);
         }
-        if (found && !_sourceByName.ContainsKey(full)) _sourceByName[full] = (file, startLine);
-        frame = found ? new Frame(name, full, modulePath, file, startLine, line) : new Frame(name, full, modulePath, "", 0, 0);
-        _frames.Add(key, frame);
-        return frame;
+        else
+        {
+            // Another version of the method (another tier) may have been resolved: same source.
+            src = _sourceByName.GetValueOrDefault(full) ?? new MethodSource(name, full, modulePath, 0, "", 0);
+        }
+        _methods.Add((int)m.MethodIndex, src);
+        return src;
     }
+
+    private sealed record MethodSource(string Name, string Full, string ModulePath, int Token, string File, long StartLine);
 }
