@@ -96,6 +96,39 @@ public static class ReportGenerator
         return TextReport.Items(NewContext(profile, options));
     }
 
+    /// <summary>The header lines and nodes of the callers/callees report <paramref name="options"/> describe
+    /// (<c>-peek</c>, <c>-tree</c>), as data: the nodes matching <see cref="ReportOptions.Symbol"/> (all nodes without
+    /// one) with their callers and callees, the same rows, order and values <see cref="ReportFormat.Tree"/> prints.
+    /// Throws <see cref="ReportException"/> when no node matches. Like <see cref="Generate"/>, it may clean up the
+    /// profile: pass a copy when the profile is used again.</summary>
+    public static PeekItems GetPeekItems(Profile profile, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        return TreeReport.Items(NewContext(profile, options));
+    }
+
+    /// <summary>Writes the table of the callers/callees report (legend and nodes, without the header lines) from
+    /// <paramref name="items"/>, exactly as <see cref="ReportFormat.Tree"/> prints it after its header lines.</summary>
+    public static void WritePeekTable(TextWriter output, PeekItems items)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(items);
+        TreeReport.WriteTable(output, items);
+    }
+
+    /// <summary>The annotated source listing <paramref name="options"/> describe (<c>-list</c>), as data: per
+    /// function matching <see cref="ReportOptions.Symbol"/> and source file, the source lines with their flat and
+    /// cum values, as <see cref="ReportFormat.List"/> prints them. Source files are read from
+    /// <see cref="ReportOptions.SourcePath"/> (the current directory when empty). Throws
+    /// <see cref="ReportException"/> when no symbol is given or no function matches.</summary>
+    public static SourceListing GetSourceListing(Profile profile, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        return ListReport.Items(NewContext(profile, options));
+    }
+
     /// <summary>The profile's header lines (File, Build ID, comments, Type, Time, Duration/Total samples), as
     /// pprof's <c>report.ProfileLabels</c> returns them.</summary>
     public static IReadOnlyList<string> ProfileLabels(Profile profile, ReportOptions options)

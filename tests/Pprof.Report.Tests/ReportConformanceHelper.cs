@@ -39,9 +39,33 @@ internal static class ReportConformanceHelper
     /// <summary>The report engine's own fixtures folder (TestData next to this file).</summary>
     internal static string TestDataDir([CallerFilePath] string thisFile = "") => Path.Combine(Path.GetDirectoryName(thisFile)!, "TestData");
 
+    /// <summary>The profile and options of a case of TestData/cases.txt, with the output <c>go tool pprof</c> printed
+    /// for it.</summary>
+    internal static (Profile Profile, ReportOptions Options, string Expected) Synthetic(string name)
+    {
+        string dir = TestDataDir();
+        foreach (var line in File.ReadLines(Path.Combine(dir, "cases.txt")))
+        {
+            if (!line.StartsWith(name + "|", StringComparison.Ordinal)) continue;
+            var (profile, options) = Prepare(line.Substring(name.Length + 1).Split(' '), dir);
+            return (profile, options, File.ReadAllText(Path.Combine(dir, name + ".out")));
+        }
+        throw new ArgumentException("no such case: " + name);
+    }
+
     /// <summary>Runs <c>go tool pprof</c>-style arguments (file paths relative to <paramref name="baseDir"/>, which
     /// also stands for the working directory) through <see cref="ReportGenerator"/> with driver-equivalent options.</summary>
     internal static string RunArgs(string[] args, string baseDir)
+    {
+        var (profile, options) = Prepare(args, baseDir);
+        var ms = new MemoryStream();
+        ReportGenerator.Generate(ms, profile, options);
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>The profile (aggregated per granularity) and options the driver would run <paramref name="args"/>
+    /// with.</summary>
+    internal static (Profile Profile, ReportOptions Options) Prepare(string[] args, string baseDir)
     {
         int nodeCount = -1;
         bool mean = false, callTree = false;
@@ -138,10 +162,7 @@ internal static class ReportConformanceHelper
         if (profile.Mappings.Count > 0 && profile.Mappings[0].File.Length != 0) options.Title = Path.GetFileName(profile.Mappings[0].File);
         options.Total = ReportGenerator.ComputeTotal(profile, options);
         Aggregate(profile, granularity, !noInlines);
-
-        var ms = new MemoryStream();
-        ReportGenerator.Generate(ms, profile, options);
-        return Encoding.UTF8.GetString(ms.ToArray());
+        return (profile, options);
     }
 
     /// <summary>pprof's Profile.Aggregate as the driver applies it per granularity.</summary>

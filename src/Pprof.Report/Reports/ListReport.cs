@@ -10,6 +10,44 @@ internal static class ListReport
 
     internal static void Write(TextWriter w, ReportContext rpt)
     {
+        var listing = Items(rpt);
+        var sb = new StringBuilder(4096);
+        sb.Append("Total: ").Append(listing.TotalFormat).Append('\n');
+        foreach (var r in listing.Routines)
+        {
+            if (r.File.Length == 0)
+            {
+                sb.Append("No source information for ").Append(r.Function).Append('\n');
+                continue;
+            }
+            sb.Append("ROUTINE ======================== ").Append(r.Function).Append(" in ").Append(r.File).Append('\n');
+            sb.AppendRight(r.FlatFormat, 10).Append(' ')
+              .AppendRight(r.CumFormat, 10).Append(" (flat, cum) ")
+              .Append(Measurement.Percentage(r.Cum, listing.Total)).Append(" of Total\n");
+            if (r.Error != null)
+            {
+                sb.Append(" Error: ").Append(r.Error).Append('\n');
+                continue;
+            }
+            foreach (var line in r.Lines)
+            {
+                sb.AppendRight(line.FlatFormat, 10).Append(' ')
+                  .AppendRight(line.CumFormat, 10).Append(' ')
+                  .AppendRight(line.LineNumber.ToString(CultureInfo.InvariantCulture), 6).Append(':')
+                  .Append(line.Text).Append('\n');
+            }
+            if (sb.Length >= 1 << 16)
+            {
+                w.Write(sb);
+                sb.Clear();
+            }
+        }
+        w.Write(sb);
+    }
+
+    /// <summary>The listing's functions, per source file, with their annotated source lines.</summary>
+    internal static SourceListing Items(ReportContext rpt)
+    {
         var o = rpt.Options;
         var rx = o.Symbol ?? throw new ReportException("no symbol regexp given for the source listing");
         var g = rpt.NewGraph(null);
@@ -34,8 +72,7 @@ internal static class ListReport
         string sourcePath = o.SourcePath.Length != 0 ? o.SourcePath : Directory.GetCurrentDirectory();
         var reader = new SourceReader(sourcePath, o.TrimPath);
 
-        var sb = new StringBuilder(4096);
-        sb.Append("Total: ").Append(rpt.FormatValue(rpt.Total)).Append('\n');
+        var routines = new List<SourceRoutine>();
         foreach (var fn in functions)
         {
             string name = fn.Info.Name;
@@ -55,7 +92,7 @@ internal static class ListReport
             }
             if (sourceFiles.Count == 0)
             {
-                sb.Append("No source information for ").Append(name).Append('\n');
+                routines.Add(new SourceRoutine(name, "", 0, 0, rpt.FormatValue(0), rpt.FormatValue(0), null, Array.Empty<SourceLineItem>()));
                 continue;
             }
             sourceFiles.Sort(NodeOrder.FileOrder);
@@ -65,27 +102,16 @@ internal static class ListReport
                 var fns = fileNodes[filename];
                 var (flatSum, cumSum) = fns.Sum();
                 var lines = SourceLines(filename, reader, fns, out string? error);
-                sb.Append("ROUTINE ======================== ").Append(name).Append(" in ").Append(filename).Append('\n');
-                sb.AppendRight(rpt.FormatValue(flatSum), 10).Append(' ')
-                  .AppendRight(rpt.FormatValue(cumSum), 10).Append(" (flat, cum) ")
-                  .Append(Measurement.Percentage(cumSum, rpt.Total)).Append(" of Total\n");
-                if (error != null)
+                var items = new SourceLineItem[error != null ? 0 : lines.Count];
+                for (int i = 0; i < items.Length; i++)
                 {
-                    sb.Append(" Error: ").Append(error).Append('\n');
-                    continue;
+                    var l = lines[i];
+                    items[i] = new SourceLineItem(l.Lineno, l.Text, l.Flat, l.Cum, rpt.ValueOrDot(l.Flat), rpt.ValueOrDot(l.Cum));
                 }
-                foreach (var line in lines)
-                {
-                    sb.AppendRight(rpt.ValueOrDot(line.Flat), 10).Append(' ')
-                      .AppendRight(rpt.ValueOrDot(line.Cum), 10).Append(' ')
-                      .AppendRight(line.Lineno.ToString(CultureInfo.InvariantCulture), 6).Append(':')
-                      .Append(line.Text).Append('\n');
-                }
+                routines.Add(new SourceRoutine(name, filename, flatSum, cumSum, rpt.FormatValue(flatSum), rpt.FormatValue(cumSum), error, items));
             }
-            w.Write(sb);
-            sb.Clear();
         }
-        w.Write(sb);
+        return new SourceListing(rpt.Total, rpt.FormatValue(rpt.Total), routines);
     }
 
     internal readonly record struct SourceLine(long Lineno, string Text, long Flat, long Cum);
