@@ -148,6 +148,24 @@ public sealed class WebUiTests : IDisposable
     }
 
     [Fact]
+    public void PeekShowsItsHeaderAsLabelsAndItsTableAsTheReport()
+    {
+        string html = Get("/ui/peek?f=main%5C.io").Text;
+        var labels = System.Text.RegularExpressions.Regex.Match(html, "<div id=\"labels\" class=\"labels\">(.*?)</div>\n").Groups[1].Value;
+        Assert.Contains("<div>Type: cpu</div>", labels);
+        Assert.Contains("<div>Showing nodes accounting for ", labels);
+        string report = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<pre id=\"report\" class=\"report\">(.*?)</pre>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value);
+        var lines = report.Split('\n');
+        Assert.Equal("----------------------------------------------------------+-------------", lines[0]);
+        Assert.StartsWith("      flat  flat%   sum%        cum   cum%   calls calls% + context", lines[1]);
+        Assert.Contains(lines, l => l.EndsWith("| main.io", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("|   os.Read", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("|   main.main", StringComparison.Ordinal));
+        Assert.DoesNotContain("Type: cpu", report);
+        Assert.DoesNotContain(lines, l => l.EndsWith("| main.compute", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void RepeatedViewsComeOutTheSame()
     {
         // Views are kept per query (the profile does not change while the UI runs): a repeat is the same page, errors

@@ -50,10 +50,10 @@ internal sealed class WebViews
                     flame = FlameView(cfg, run, body, labels);
                     break;
                 case WebUi.PeekPath:
-                    TextView(new[] { "peek", cfg.Focus.Length != 0 ? cfg.Focus : ".*" }, cfg, run, body, labels, peek: true);
+                    PeekView(cfg, run, body, labels);
                     break;
                 case WebUi.SourcePath:
-                    SourceView(cfg, run, body, labels);
+                    SourceView(cfg, run, body);
                     break;
             }
         }
@@ -146,21 +146,20 @@ internal sealed class WebViews
         return Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
     }
 
-    private void TextView(string[] cmd, PprofConfig cfg, Run run, StringBuilder body, List<string> labels, bool peek)
+    private void PeekView(PprofConfig cfg, Run run, StringBuilder body, List<string> labels)
     {
-        string text = Encoding.UTF8.GetString(Report(cmd, cfg, run));
-        if (peek)
-        {
-            // The header lines (up to the table's column line) go to the label area.
-            var lines = text.Split('\n');
-            int k = 0;
-            while (k < lines.Length && !lines[k].TrimStart().StartsWith("flat", StringComparison.Ordinal) && lines[k].Length != 0 && !lines[k].StartsWith("----", StringComparison.Ordinal)) labels.Add(lines[k++]);
-            text = string.Join('\n', lines.Skip(k));
-        }
-        body.Append("<pre id=\"report\" class=\"report\">").Append(Enc(text)).Append("</pre>");
+        var (_, profile, ropt) = PprofDriver.GenerateRawReport(_profile, new[] { "peek", cfg.Focus.Length != 0 ? cfg.Focus : ".*" }, cfg, run.Ui);
+        var peek = ReportGenerator.GetPeekItems(profile, ropt);
+        labels.AddRange(peek.Labels);
+        var table = new StringWriter { NewLine = "\n" };
+        ReportGenerator.WritePeekTable(table, peek);
+        ReportText(body, table.ToString());
     }
 
-    private void SourceView(PprofConfig cfg, Run run, StringBuilder body, List<string> labels)
+    private static void ReportText(StringBuilder body, string text) =>
+        body.Append("<pre id=\"report\" class=\"report\">").Append(Enc(text)).Append("</pre>");
+
+    private void SourceView(PprofConfig cfg, Run run, StringBuilder body)
     {
         string rx = cfg.Focus;
         if (rx.Length == 0)
@@ -173,7 +172,7 @@ internal sealed class WebViews
             if (top.Items.Count == 0) return;
             rx = "^" + GoRegexEscape(top.Items[0].Name) + "$";
         }
-        TextView(new[] { "list", rx }, cfg, run, body, labels, peek: false);
+        ReportText(body, Encoding.UTF8.GetString(Report(new[] { "list", rx }, cfg, run)));
     }
 
     /// <summary>Escapes a literal for a Go (RE2) regular expression.</summary>
