@@ -57,12 +57,12 @@ internal static class Program
             var profile = HeapProfiler.Collect(target.Id, new HeapProfileOptions { BufferMB = 4096 });
             sw.Stop();
             double frozen = Gap(target);
-            var (session, _) = HeapProfiler.LastStats;
+            double pauseMs = Comment(profile, @"\(pause ([0-9.]+) ms\)");
             var ms = new MemoryStream();
             profile.Write(ms);
             long objects = profile.Samples.Sum(s => s.Values[0]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {session.PauseMs:0} ms (heartbeat: {frozen:0} ms, idle {idle:0} ms) | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
+                $"| heap | {n:N0} ({objects:N0} in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {pauseMs:0} ms (heartbeat: {frozen:0} ms, idle {idle:0} ms) | {PeakRss() / 1048576.0:0} MB (before: {baseline / 1048576.0:0} MB) | {ms.Length / 1024.0:0} KiB |"));
             foreach (var c in profile.Comments.Where(c => c.StartsWith("truncated", StringComparison.Ordinal))) Console.WriteLine("  " + c);
         }
         finally
@@ -85,12 +85,12 @@ internal static class Program
             var profile = GoroutineProfiler.Collect(target.Id);
             sw.Stop();
             double frozen = Gap(target);
-            var stats = GoroutineProfiler.LastStats!;
+            double dumpMb = Comment(profile, @"with its heap \(([0-9.]+) MB in "), dumpMs = Comment(profile, @" MB in ([0-9.]+) ms");
             long pending = profile.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
             var ms = new MemoryStream();
             profile.Write(ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; dump written in {stats.DumpTime.TotalMilliseconds:0} ms, {stats.DumpBytes / 1048576.0:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; dump written in {dumpMs:0} ms, {dumpMb:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
         }
         finally
         {
@@ -146,6 +146,17 @@ internal static class Program
     {
         target.StandardInput.WriteLine("reset");
         target.StandardInput.Flush();
+    }
+
+    /// <summary>A figure the profile states in its comments (first group of <paramref name="pattern"/>); NaN when absent.</summary>
+    private static double Comment(Pprof.Profiles.Profile profile, string pattern)
+    {
+        foreach (string c in profile.Comments)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(c, pattern, System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+            if (m.Success) return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+        return double.NaN;
     }
 
     /// <summary>VmHWM of this process, bytes.</summary>
@@ -209,10 +220,10 @@ internal static class Program
         var progress = new Progress<HeapProgress>(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds,7:0.0} s {p.Phase} {p.Done:N0}/{p.Total:N0}")));
         var profile = HeapProfiler.Collect(pid, new HeapProfileOptions { BufferMB = 4096 }, progress);
         sw.Stop();
-        var (session, analysis) = HeapProfiler.LastStats;
+        double pause = Comment(profile, @"\(pause ([0-9.]+) ms\)"), session = Comment(profile, @"collected in ([0-9.]+) s"), analysis = Comment(profile, @"\+ ([0-9.]+) s \(analysis\)");
         long objects = profile.Samples.Sum(s => s.Values[0]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"retention profile of {objects:N0} objects: {sw.Elapsed.TotalSeconds:0.00} s (snapshot session {session.Elapsed.TotalSeconds:0.00} s, pause {session.PauseMs:0} ms, analysis {analysis.TotalSeconds:0.00} s), peak RSS {PeakRss() / 1048576.0:0} MB"));
+            $"retention profile of {objects:N0} objects: {sw.Elapsed.TotalSeconds:0.00} s (snapshot session {session:0.00} s, pause {pause:0} ms, analysis {analysis:0.00} s), peak RSS {PeakRss() / 1048576.0:0} MB"));
         if (typesFile != null)
         {
             var byType = profile.Samples.GroupBy(s => s.Locations[0].Lines[0].Function!.Name)

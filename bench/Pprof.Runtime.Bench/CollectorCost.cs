@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pprof.Runtime.Collectors;
 
 namespace Pprof.Runtime.Bench;
 
@@ -24,7 +23,7 @@ internal static class CollectorCost
                 if (kind == "allocs")
                 {
                     long size = s.NumLabels != null && s.NumLabels.TryGetValue("bytes", out var b) ? b[0] : 0;
-                    events += s.Values[0] / AllocationCollector.Upscale(size);
+                    events += s.Values[0] / RuntimeProfiles.AllocationSampleScale(size);
                 }
                 else
                 {

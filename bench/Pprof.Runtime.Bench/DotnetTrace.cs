@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Pprof.Runtime.Bench;
 
 /// <summary>dotnet-trace at the same settings as our collectors, for comparison: the providers string is made from
-/// the very provider list our session enables (<c>EventSession.DescribeProviders</c>), so the two cannot drift apart.</summary>
+/// the very provider list our session enables (<c>RuntimeProfiles.DescribeProviders</c>), so the two cannot drift apart.</summary>
 internal static class DotnetTrace
 {
     public static string? Find()

@@ -4,8 +4,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Pprof.Runtime;
 using Pprof.Runtime.Bench;
-using Pprof.Runtime.Collectors;
-using Pprof.Runtime.Internal;
 using Pprof.Runtime.TestTarget;
 
 // Overhead benchmark (not a unit test). Usage:
@@ -113,9 +111,7 @@ int AlwaysOnTable()
     {
         ("placebo (nothing switched)", _ => Task.Delay(TimeSpan.FromSeconds(hold))),
         ("in-process (Profiler.SetAlwaysOnProfiles)", w => InWorker(w, "on")),
-        ("in-process, socket left in blocking mode (the reader before the event-loop change)", w => InWorker(w, "on-blocking")),
-        ("from outside (dotnet-pprof collect)", w => SessionCollection.CollectAsync(w.Pid,
-            set.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray(), TimeSpan.FromSeconds(hold), null, CancellationToken.None)),
+        ("from outside (dotnet-pprof collect)", w => RuntimeProfiles.CollectAsync(w.Pid, set, TimeSpan.FromSeconds(hold), null)),
     };
     async Task InWorker(WorkerProcess w, string command)
     {
@@ -142,7 +138,7 @@ int AlwaysOnTable()
 
 string[] alwaysOn = { "mutex", "threadcreate", "exceptions" };
 string[] withAllocs = alwaysOn.Prepend("allocs").ToArray();
-string Settings(params string[] kinds) => EventSession.DescribeProviders(kinds.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray());
+string Settings(params string[] kinds) => RuntimeProfiles.DescribeProviders(kinds);
 foreach (var workload in new[] { "cpu", "alloc" })
 {
     foreach (var kind in new[] { "cpu", "wall", "allocs", "mutex", "block", "threadcreate", "exceptions" })
@@ -152,8 +148,7 @@ foreach (var workload in new[] { "cpu", "alloc" })
     foreach (var set in new[] { alwaysOn, withAllocs })
     {
         // A set of profiles from outside: one session, one collector each.
-        Row(workload, string.Join('+', set), Settings(set), w => SessionCollection.CollectAsync(w.Pid,
-            set.Select(k => ProfileKinds.Find(k)!.CreateCollector!()).ToArray(), profileTime, null, CancellationToken.None));
+        Row(workload, string.Join('+', set), Settings(set), w => RuntimeProfiles.CollectAsync(w.Pid, set, profileTime, null));
         // The same set switched on inside the worker through Profiler.Set* (the background session a service runs):
         // the collector's CPU is then the worker's own.
         // Each Profiler.Set* call restarts the session (with a start rundown); the window starts once they settled.
@@ -190,7 +185,7 @@ Console.WriteLine();
 foreach (var (workload, rates) in allocRates)
 {
     double rate = rates.Average();
-    Console.WriteLine(string.Create(inv, $"The {workload} workload allocates {rate / 1e6:N0} MB/s without profiling: about {rate / AllocationCollector.SamplingMeanBytes:N0} allocation samples per second when allocs is on."));
+    Console.WriteLine(string.Create(inv, $"The {workload} workload allocates {rate / 1e6:N0} MB/s without profiling: about {rate / RuntimeProfiles.AllocationSamplingMeanBytes:N0} allocation samples per second when allocs is on."));
 }
 if (only != null && !only.IsMatch("stop")) return 0;
 // Stop to bytes: an in-process CPU profile of a busy thread, stopped after stopSeconds.

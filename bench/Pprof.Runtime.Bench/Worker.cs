@@ -38,6 +38,13 @@ internal static class Worker
         }
     }
 
+    /// <summary>EventPipe providers from dotnet-trace's <c>--providers</c> syntax (<c>name:0xKEYWORDS:LEVEL</c>, comma-separated),
+    /// as <see cref="Pprof.Runtime.RuntimeProfiles.DescribeProviders"/> gives them.</summary>
+    private static List<Microsoft.Diagnostics.NETCore.Client.EventPipeProvider> Providers(string described) =>
+        described.Split(',').Select(p => p.Split(':')).Select(f => new Microsoft.Diagnostics.NETCore.Client.EventPipeProvider(f[0],
+            (System.Diagnostics.Tracing.EventLevel)int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(f[1].AsSpan(2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
     private static void Switch(string[] words)
     {
         if (words.Length == 0) return;
@@ -45,9 +52,8 @@ internal static class Worker
         {
             // An in-process EventPipe session with the kinds' providers whose stream is only drained (no TraceEvent,
             // no collectors): separates the runtime's in-process cost from the reader's.
-            var collectors = words[1..].Select(k => Pprof.Runtime.Internal.ProfileKinds.Find(k)!.CreateCollector!()).ToArray();
             var client = new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(Environment.ProcessId);
-            var session = client.StartEventPipeSession(Pprof.Runtime.Internal.EventSession.Providers(collectors), requestRundown: false, circularBufferMB: 256);
+            var session = client.StartEventPipeSession(Providers(Pprof.Runtime.RuntimeProfiles.DescribeProviders(words[1..])), requestRundown: false, circularBufferMB: 256);
             s_raw = session;
             new Thread(() =>
             {
@@ -70,10 +76,8 @@ internal static class Worker
             Console.WriteLine("switched rawoff");
             return;
         }
-        // "on-blocking KIND...": the same with the session's socket left in blocking mode (the previous reader).
-        Pprof.Runtime.Internal.EventSession.ReadsThroughEventLoop = words[0] != "on-blocking";
         // One call for the whole set (one session restart), as a service does at start-up.
-        var kinds = words[0] is "on" or "on-blocking" ? words[1..].ToHashSet() : new HashSet<string>();
+        var kinds = words[0] == "on" ? words[1..].ToHashSet() : new HashSet<string>();
         Profiler.SetAlwaysOnProfiles(new AlwaysOnProfiles
         {
             AllocationSampling = kinds.Contains("allocs"),

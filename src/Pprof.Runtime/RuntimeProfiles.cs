@@ -1,4 +1,5 @@
 using Pprof.Profiles;
+using Pprof.Runtime.Collectors;
 using Pprof.Runtime.Internal;
 
 namespace Pprof.Runtime;
@@ -38,6 +39,33 @@ public static class RuntimeProfiles
 
     /// <summary>The names of the profile kinds that can be collected.</summary>
     public static IReadOnlyList<string> KindNames => ProfileKinds.All.Select(e => e.Name).ToArray();
+
+    /// <summary>Collects several event kinds (for example <c>cpu</c>, <c>allocs</c>, <c>mutex</c>) from process
+    /// <paramref name="processId"/> through ONE EventPipe session for <paramref name="duration"/>, one profile per kind
+    /// in the order given: what a continuous profiler or a set of always-on profiles costs together. Snapshot kinds
+    /// (<c>heap</c>, <c>goroutine</c>) cannot share a session and throw <see cref="ArgumentException"/>.</summary>
+    public static async Task<IReadOnlyList<Profile>> CollectAsync(int processId, IReadOnlyList<string> kinds, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken = default)
+        => await SessionCollection.CollectAsync(processId, Collectors(kinds), duration, progress, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The EventPipe providers a session for <paramref name="kinds"/> enables, in dotnet-trace's
+    /// <c>--providers</c> syntax (<c>name:0xKEYWORDS:LEVEL</c>, comma-separated): to record the same events with
+    /// dotnet-trace or another EventPipe client.</summary>
+    public static string DescribeProviders(IReadOnlyList<string> kinds) => EventSession.DescribeProviders(Collectors(kinds));
+
+    /// <summary>The average number of bytes allocated between two allocation samples of the <c>allocs</c> profile (the
+    /// runtime's <c>AllocationSampled</c> event), the counterpart of Go's <c>runtime.MemProfileRate</c>.</summary>
+    public const double AllocationSamplingMeanBytes = AllocationCollector.SamplingMeanBytes;
+
+    /// <summary>How many allocations of <paramref name="objectSize"/> bytes one allocation sample stands for: the factor
+    /// the <c>allocs</c> profile multiplies each sample by (unbiased, as Go scales its heap profile samples).</summary>
+    public static double AllocationSampleScale(long objectSize) => AllocationCollector.Upscale(objectSize);
+
+    private static EventCollector[] Collectors(IReadOnlyList<string> kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        return kinds.Select(k => Find(k).CreateCollector?.Invoke()
+            ?? throw new ArgumentException($"\"{k}\" is a snapshot kind; it cannot share an event session", nameof(kinds))).ToArray();
+    }
 
     private static ProfileKinds.Entry Find(string kind)
         => ProfileKinds.Find(kind) ?? throw new ProfilerException($"unknown profile kind \"{kind}\" (known: {string.Join(", ", KindNames)})");

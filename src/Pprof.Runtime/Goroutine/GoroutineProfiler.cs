@@ -42,13 +42,9 @@ public static class GoroutineProfiler
     {
         int pid = processId == 0 ? Environment.ProcessId : processId;
         var records = GoroutineSnapshot.Collect(pid, cancellationToken, out stats);
-        LastStats = stats;
         if (pid == Environment.ProcessId) records.RemoveAll(IsOwnSnapshotThread);
         return records;
     }
-
-    /// <summary>Costs of the last snapshot, for the benchmark.</summary>
-    internal static GoroutineStats? LastStats { get; private set; }
 
     /// <summary>The thread taking the snapshot is not part of the application's state.</summary>
     private static bool IsOwnSnapshotThread(GoroutineRecord r) =>

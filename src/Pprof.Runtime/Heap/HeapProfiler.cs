@@ -47,7 +47,8 @@ public static class HeapProfiler
         progress?.Report(new HeapProgress("profile", graph.ObjectCount, graph.ObjectCount));
         profile.TimeNanos = (start - DateTime.UnixEpoch).Ticks * 100;
         profile.DurationNanos = (stats.Elapsed + sw.Elapsed).Ticks * 100;
-        LastStats = (stats, sw.Elapsed);
+        profile.Comments.Add(string.Create(CultureInfo.InvariantCulture,
+            $"collected in {stats.Elapsed.TotalSeconds:0.00} s (snapshot session) + {sw.Elapsed.TotalSeconds:0.00} s (analysis)"));
         return profile;
     }
 
@@ -62,8 +63,6 @@ public static class HeapProfiler
         else WriteText(p, MemStats.MemStatsReader.ReadCurrent(), output);
     }
 
-    /// <summary>Timings of the last collection (session, analysis); for the benchmark.</summary>
-    internal static (HeapDumpStats Session, TimeSpan Analysis) LastStats { get; private set; }
 
     /// <summary>The debug=1 text form, as Go's heap profile text: header, then <c>objects: bytes [objects: bytes] @
     /// locations</c> per sample with one <c>#</c> line per frame, then the MemStats trailer when given.</summary>
