@@ -14,7 +14,7 @@ public sealed class CollectProcessTests
 
     /// <summary>Starts the workload process (optionally under another file name, which -n matches) and waits for its
     /// "ready" line.</summary>
-    private static Process StartTarget(string args, string? dll = null)
+    internal static Process StartTarget(string args, string? dll = null)
     {
         var psi = new ProcessStartInfo(CliRunner.DotnetHost, $"\"{dll ?? TargetDll}\" {args}") { RedirectStandardOutput = true, UseShellExecute = false };
         var p = Process.Start(psi)!;
