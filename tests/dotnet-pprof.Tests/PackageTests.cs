@@ -101,4 +101,36 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("cpu", profile.SampleTypes[^1].Type);
         Assert.Contains(profile.Samples, s => s.Locations.Any(l => l.Lines.Any(line => line.Function?.Name.EndsWith("Workloads.HotMethod", StringComparison.Ordinal) == true)));
     }
+
+    private sealed record Outcome(int ExitCode, string Stdout, string Output);
+
+    /// <summary>Runs <paramref name="file"/> to completion (at most ten minutes: packing compiles everything).</summary>
+    private static Outcome Run(string file, IEnumerable<string> args, string workDir, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workDir,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["TZ"] = "UTC";
+        if (env != null)
+        {
+            foreach (var (k, v) in env) psi.Environment[k] = v;
+        }
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(600_000))
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            Assert.Fail($"{file} {string.Join(" ", args)} did not finish in ten minutes");
+        }
+        return new Outcome(p.ExitCode, stdout.Result, $"{file} {string.Join(" ", args)}: exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+    }
 }
