@@ -139,4 +139,23 @@ public sealed class LinearRegexTests
         Assert.NotEqual(0, r.ExitCode);
         Assert.Equal("dotnet-pprof: parsing focus regexp: error parsing regexp: " + goError + "\n", r.Stderr);
     }
+
+    /// <summary>The web UI: every view's pattern parameters (focus, ignore, hide, show) with the catastrophic pattern,
+    /// on the profile whose drop_frames holds it too, answer promptly and the UI keeps answering afterwards.</summary>
+    [Fact]
+    public async Task WebUiPatternParametersAnswerPromptly()
+    {
+        string settings = Path.Combine(Path.GetTempPath(), "redos-settings-" + Guid.NewGuid().ToString("N") + ".json");
+        using var ui = new WebUiProcess("127.0.0.1:0", s_dropFramesProfile.Value, settings);
+        string evil = Uri.EscapeDataString(Evil);
+        var timeout = TimeSpan.FromMilliseconds(BoundMs);
+        foreach (string path in new[] { "/ui/top?f=", "/ui/?i=", "/ui/flamegraph?h=", "/ui/peek?s=", "/ui/top?sf=", "/ui/source?f=" })
+        {
+            int status = await RawHttp.Status(System.Net.IPAddress.Loopback, ui.Port, path + evil, timeout);
+            Assert.True(status is 200 or 400 or 404, $"{path}: status {status}");
+        }
+        Assert.True(ui.Alive, "the web UI process died");
+        Assert.Equal(200, await RawHttp.Status(System.Net.IPAddress.Loopback, ui.Port, "/ui/top", timeout));
+        File.Delete(settings);
+    }
 }
