@@ -209,4 +209,12 @@ public class GoCompatTests
         Assert.DoesNotMatch(re, new string('a', 100_000) + "!");
         Assert.Equal("(a+)+$", re.ToString());
     }
+
+    /// <summary>Go's documented example: <c>regexp.QuoteMeta(`Escaping symbols like: .+*?()|[]{}^$`)</c>.</summary>
+    [Fact]
+    public void QuoteMetaEscapesAsGo()
+    {
+        Assert.Equal(@"Escaping symbols like: \.\+\*\?\(\)\|\[\]\{\}\^\$", GoRegex.QuoteMeta("Escaping symbols like: .+*?()|[]{}^$"));
+        Assert.Matches(GoRegex.Compile("^" + GoRegex.QuoteMeta("Cart.Add(int)[]") + "$"), "Cart.Add(int)[]");
+    }
 }

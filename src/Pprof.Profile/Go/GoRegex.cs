@@ -12,6 +12,20 @@ public static class GoRegex
 {
     private const RegexOptions EngineOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
+    /// <summary>Go's <c>regexp.QuoteMeta</c>: <paramref name="s"/> with every RE2 metacharacter (<c>\.+*?()|[]{}^$</c>)
+    /// escaped, so that the result matches the literal text.</summary>
+    public static string QuoteMeta(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var sb = new System.Text.StringBuilder(s.Length + 8);
+        foreach (char ch in s)
+        {
+            if (@"\.+*?()|[]{}^$".Contains(ch, StringComparison.Ordinal)) sb.Append('\\');
+            sb.Append(ch);
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Translates and compiles <paramref name="pattern"/>. The result's <see cref="Regex.ToString"/> is
     /// <paramref name="pattern"/>, as Go's <c>Regexp.String</c> is its source text.</summary>
     /// <exception cref="GoRegexException">The pattern is not valid RE2 syntax or is too large to run; the message is

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Pprof.Cli.Driver;
+using Pprof.Profiles.Go;
 using Pprof.Report;
 using Pprof.Report.Visual;
 
@@ -170,21 +171,9 @@ internal sealed class WebViews
             topCfg.NodeCount = 1;
             var top = TopItems(topCfg, run);
             if (top.Items.Count == 0) return;
-            rx = "^" + GoRegexEscape(top.Items[0].Name) + "$";
+            rx = "^" + GoRegex.QuoteMeta(top.Items[0].Name) + "$";
         }
         ReportText(body, Encoding.UTF8.GetString(Report(new[] { "list", rx }, cfg, run)));
-    }
-
-    /// <summary>Escapes a literal for a Go (RE2) regular expression.</summary>
-    public static string GoRegexEscape(string s)
-    {
-        var sb = new StringBuilder(s.Length + 8);
-        foreach (char ch in s)
-        {
-            if ("\\.+*?()|[]{}^$".IndexOf(ch) >= 0) sb.Append('\\');
-            sb.Append(ch);
-        }
-        return sb.ToString();
     }
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
