@@ -54,7 +54,10 @@ public sealed class GoroutineTests
             Assert.Equal("await System.Threading.Tasks.Task<int>", ProfileAssert.Label(s, "wait"));
         });
 
-        var thread = p.Samples.Single(s => ProfileAssert.Label(s, "thread") == "blocked-on-lock");
+        var named = p.Samples.Where(s => ProfileAssert.Label(s, "thread") == "blocked-on-lock").ToList();
+        Assert.True(named.Count == 1, $"{named.Count} samples of the thread blocked-on-lock (managed id {blocked.ManagedThreadId}); thread samples:\n"
+            + string.Join("\n", p.Samples.Where(s => ProfileAssert.Label(s, "kind") == "thread").Select(s => string.Join(",", s.Labels!.Select(kv => kv.Key + "=" + kv.Value[0])) + ": " + string.Join(" <- ", s.Locations.Take(6).Select(l => l.Lines[0].Function?.Name)))));
+        var thread = named[0];
         Assert.Equal("thread", ProfileAssert.Label(thread, "kind"));
         Assert.Equal("waiting", ProfileAssert.Label(thread, "state"));
         Assert.StartsWith("lock", ProfileAssert.Label(thread, "wait"));

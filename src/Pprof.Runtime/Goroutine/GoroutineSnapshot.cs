@@ -73,6 +73,16 @@ internal static class GoroutineSnapshot
                 }
             }
         }
+        // A heap walk can stop early (a gap the dump does not describe), so names also come from the handles that keep
+        // each running thread's Thread object alive: no walk needed for those.
+        foreach (var handle in runtime.EnumerateHandles())
+        {
+            var obj = handle.Object;
+            if (obj.IsNull || obj.Type?.Name != "System.Threading.Thread") continue;
+            if (obj.TryReadField("_managedThreadId", out int tid) && !threadNames.ContainsKey(tid)
+                && obj.TryReadStringField("_name", null, out string? tname) && tname != null)
+                threadNames[tid] = tname;
+        }
         cancellationToken.ThrowIfCancellationRequested();
         var result = new List<GoroutineRecord>();
         ReadThreads(runtime, pid, threadNames, result);
