@@ -76,12 +76,12 @@ internal sealed class DemoRunner
             var cpu = await TopAsync(cli, new[] { "-top", "-seconds", _settings.CpuSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), pprof + "/profile" }, cancellationToken).ConfigureAwait(false);
             Report(cpu, Cpu);
 
-            Section("2. Heap: what grows? Two snapshots, then the difference");
-            await FetchAsync(cli, new[] { "-proto", "-output=heap1.pb.gz", pprof + "/heap" }, cancellationToken).ConfigureAwait(false);
+            Section("2. Retention: what grows, and what holds it? Two snapshots, then the difference");
+            await FetchAsync(cli, new[] { "-proto", "-output=retention1.pb.gz", pprof + "/retention" }, cancellationToken).ConfigureAwait(false);
             _out.WriteLine($"  ... {_settings.LoadBetweenHeaps.TotalSeconds:0} s more of load ...");
             await Task.Delay(_settings.LoadBetweenHeaps, cancellationToken).ConfigureAwait(false);
-            await FetchAsync(cli, new[] { "-proto", "-output=heap2.pb.gz", pprof + "/heap" }, cancellationToken).ConfigureAwait(false);
-            var heap = await TopAsync(cli, new[] { "-top", "-base", "heap1.pb.gz", "heap2.pb.gz" }, cancellationToken).ConfigureAwait(false);
+            await FetchAsync(cli, new[] { "-proto", "-output=retention2.pb.gz", pprof + "/retention" }, cancellationToken).ConfigureAwait(false);
+            var heap = await TopAsync(cli, new[] { "-top", "-base", "retention1.pb.gz", "retention2.pb.gz" }, cancellationToken).ConfigureAwait(false);
             Report(heap, Leak);
 
             Section("3. Goroutines: what is every thread and pending async operation doing?");
@@ -108,9 +108,9 @@ internal sealed class DemoRunner
         Section("Explore interactively");
         _out.WriteLine($"The profiles fetched above are saved in {work}:");
         foreach (var f in Directory.GetFiles(work).OrderBy(f => f, StringComparer.Ordinal)) _out.WriteLine("  " + Path.GetFileName(f));
-        _out.WriteLine("Open one in the web UI (Top, Graph, Flame Graph, Peek, Source) or compare the heaps:");
-        _out.WriteLine($"  $ dotnet-pprof -http=: {PprofCli.ShellQuote(Path.Combine(work, "heap2.pb.gz"))}");
-        _out.WriteLine($"  $ dotnet-pprof -http=: -base {PprofCli.ShellQuote(Path.Combine(work, "heap1.pb.gz"))} {PprofCli.ShellQuote(Path.Combine(work, "heap2.pb.gz"))}");
+        _out.WriteLine("Open one in the web UI (Top, Graph, Flame Graph, Peek, Source) or compare the retention snapshots:");
+        _out.WriteLine($"  $ dotnet-pprof -http=: {PprofCli.ShellQuote(Path.Combine(work, "retention2.pb.gz"))}");
+        _out.WriteLine($"  $ dotnet-pprof -http=: -base {PprofCli.ShellQuote(Path.Combine(work, "retention1.pb.gz"))} {PprofCli.ShellQuote(Path.Combine(work, "retention2.pb.gz"))}");
         _out.WriteLine("Or run the shop yourself and point dotnet-pprof (or go tool pprof) at it:");
         _out.WriteLine("  $ dotnet run -c Release --project samples/Pprof.Demo.Shop -- --faults all     # http://127.0.0.1:5080");
         _out.WriteLine("  $ dotnet-pprof -http=: 'http://127.0.0.1:5080/debug/pprof/profile?seconds=30'");

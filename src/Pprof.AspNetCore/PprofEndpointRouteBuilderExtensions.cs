@@ -8,7 +8,7 @@ namespace Pprof.AspNetCore;
 /// <summary>Maps Go's net/http/pprof endpoints.</summary>
 public static class PprofEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the pprof endpoints under <paramref name="pattern"/> (index page, profile, wall, trace, heap,
+    /// <summary>Maps the pprof endpoints under <paramref name="pattern"/> (index page, profile, wall, trace, retention,
     /// allocs, goroutine, block, mutex, threadcreate, exceptions, custom profiles, cmdline, symbol) and the expvar-style
     /// <c>vars</c> JSON beside it (<c>/debug/vars</c> for the default pattern, as in Go). The returned builder applies
     /// conventions (<c>RequireAuthorization</c>, <c>RequireHost</c>, ...) to every one of them. Requires

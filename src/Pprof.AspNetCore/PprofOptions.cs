@@ -2,7 +2,7 @@ namespace Pprof.AspNetCore;
 
 /// <summary>Settings of the <c>/debug/pprof</c> endpoints (<see cref="PprofServiceCollectionExtensions.AddPprof"/>).
 /// The defaults are safe: only loopback clients are served, a collection lasts at most five minutes, and at most
-/// <see cref="ConcurrencyLimit"/> requests run per endpoint (one for the heap snapshot).</summary>
+/// <see cref="ConcurrencyLimit"/> requests run per endpoint (one for the retention snapshot).</summary>
 public sealed class PprofOptions
 {
     /// <summary>Serve clients that are not on loopback. Off by default: the endpoints show the application's code,
@@ -21,7 +21,7 @@ public sealed class PprofOptions
     /// longer requests get 400. Default 5 minutes.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Requests served at the same time by each endpoint; more get 429. The heap snapshot pauses the
+    /// <summary>Requests served at the same time by each endpoint; more get 429. The retention snapshot pauses the
     /// application and always runs one at a time. Default 2.</summary>
     public int ConcurrencyLimit { get; set; } = 2;
 

@@ -13,7 +13,7 @@ public abstract class NamedProfile
     /// <summary>The profile's name.</summary>
     public string Name { get; }
 
-    /// <summary>Builds the profile as it stands now. Snapshots that take a while (heap, goroutine) stop with
+    /// <summary>Builds the profile as it stands now. Snapshots that take a while (retention, goroutine) stop with
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.</summary>
     public abstract Profile Build(CancellationToken cancellationToken = default);
 

@@ -27,7 +27,7 @@ public static class Profiler
             var p = new BackgroundProfile(kind, how);
             s_profiles[p.Name] = p;
         }
-        s_profiles["heap"] = new Heap.HeapNamedProfile();
+        s_profiles["retention"] = new Heap.HeapNamedProfile();
         s_profiles["goroutine"] = new Goroutine.GoroutineNamedProfile();
     }
 

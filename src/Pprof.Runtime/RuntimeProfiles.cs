@@ -17,7 +17,7 @@ public static class RuntimeProfiles
 
     /// <summary>Collects a profile by kind name (see <see cref="Kinds"/>), reporting progress to
     /// <paramref name="progress"/>. Event kinds cover <paramref name="duration"/> (less when cancelled: the profile then
-    /// covers the time collected); snapshot kinds (<c>heap</c>, <c>goroutine</c>) are taken at once and stop, without a
+    /// covers the time collected); snapshot kinds (<c>retention</c>, <c>goroutine</c>) are taken at once and stop, without a
     /// profile, when cancelled. Throws <see cref="ProfilerException"/> when the process cannot be profiled.</summary>
     public static Task<Profile> CollectAsync(int processId, string kind, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken = default)
         => SessionCollection.CollectAsync(processId, Find(kind), duration, progress, cancellationToken);
@@ -43,7 +43,7 @@ public static class RuntimeProfiles
     /// <summary>Collects several event kinds (for example <c>cpu</c>, <c>allocs</c>, <c>mutex</c>) from process
     /// <paramref name="processId"/> through ONE EventPipe session for <paramref name="duration"/>, one profile per kind
     /// in the order given: what a continuous profiler or a set of always-on profiles costs together. Snapshot kinds
-    /// (<c>heap</c>, <c>goroutine</c>) cannot share a session and throw <see cref="ArgumentException"/>.</summary>
+    /// (<c>retention</c>, <c>goroutine</c>) cannot share a session and throw <see cref="ArgumentException"/>.</summary>
     public static async Task<IReadOnlyList<Profile>> CollectAsync(int processId, IReadOnlyList<string> kinds, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken = default)
         => await SessionCollection.CollectAsync(processId, Collectors(kinds), duration, progress, cancellationToken).ConfigureAwait(false);
 

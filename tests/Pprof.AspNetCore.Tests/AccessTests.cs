@@ -50,7 +50,7 @@ public sealed class AccessTests
 
         using (var r = await app.Client.GetAsync("/debug/pprof/"))
             await Http.AssertGoError(r, HttpStatusCode.Forbidden, Forbidden);
-        using (var r = await app.Client.GetAsync("/debug/pprof/heap"))
+        using (var r = await app.Client.GetAsync("/debug/pprof/retention"))
             await Http.AssertGoError(r, HttpStatusCode.Forbidden, Forbidden);
         using (var r = await app.Client.GetAsync("/debug/vars"))
             await Http.AssertGoError(r, HttpStatusCode.Forbidden, Forbidden);

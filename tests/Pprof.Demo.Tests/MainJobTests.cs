@@ -38,8 +38,8 @@ public sealed class MainJobTests
         Assert.True(url.Success, context);
         string pprof = url.Groups[1].Value + "/debug/pprof";
         Assert.Contains($"$ dotnet-pprof -top -seconds 2 {pprof}/profile", output);
-        Assert.Contains($"$ dotnet-pprof -proto -output=heap1.pb.gz {pprof}/heap", output);
-        Assert.Contains("$ dotnet-pprof -top -base heap1.pb.gz heap2.pb.gz", output);
+        Assert.Contains($"$ dotnet-pprof -proto -output=retention1.pb.gz {pprof}/retention", output);
+        Assert.Contains("$ dotnet-pprof -top -base retention1.pb.gz retention2.pb.gz", output);
         Assert.Contains($"$ dotnet-pprof -top {pprof}/goroutine", output);
         Assert.Contains($"$ dotnet-pprof -top {pprof}/mutex", output);
         Assert.Contains("$ dotnet-pprof -http=:", output);
@@ -50,7 +50,7 @@ public sealed class MainJobTests
         Assert.InRange(int.Parse(cpu.Groups[2].Value), 1, 5);
         Assert.True(double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 5, context);
 
-        // heap: the static cache holds more in the second snapshot than in the first (a positive difference).
+        // retention: the static cache holds more in the second snapshot than in the first (a positive difference).
         var leak = Regex.Match(output, @"→ Between the two snapshots (\S+) more live memory is held through static Pprof\.Demo\.Shop\.Catalog\.RecommendationCache\.s_byVisitorAndProduct");
         Assert.True(leak.Success, context);
         Assert.Matches(@"^[0-9.]+(B|kB|MB)$", leak.Groups[1].Value);

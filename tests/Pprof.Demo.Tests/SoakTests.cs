@@ -19,21 +19,21 @@ public sealed class SoakTests
 
     private const int ProfileRequests = 500;
 
-    /// <summary>The expensive requests (collections over a duration, heap and goroutine snapshots): one lane, so that
-    /// the CPU profile never runs twice at once and the heap snapshot's limit of one is kept. The goroutine dump is the
+    /// <summary>The expensive requests (collections over a duration, retention and goroutine snapshots): one lane, so that
+    /// the CPU profile never runs twice at once and the retention snapshot's limit of one is kept. The goroutine dump is the
     /// slowest (the runtime writes a dump of this whole test process): once in the warm-up, once in the soak.</summary>
     private static readonly string[] s_collections =
     {
-        "profile?seconds=0.5", "wall?seconds=0.5", "mutex?seconds=0.5", "heap", "profile?seconds=1", "allocs?seconds=0.5",
+        "profile?seconds=0.5", "wall?seconds=0.5", "mutex?seconds=0.5", "retention", "profile?seconds=1", "allocs?seconds=0.5",
         "goroutine?debug=1", "profile?seconds=0.5", "block?seconds=0.5", "wall?seconds=0.5", "exceptions?seconds=0.5",
         "profile?seconds=0.5",
     };
 
-    /// <summary>The warm-up's collections: one of each kind (the first heap snapshot and goroutine dump fill caches
+    /// <summary>The warm-up's collections: one of each kind (the first retention snapshot and goroutine dump fill caches
     /// that stay: type names, the debugging library).</summary>
     private static readonly string[] s_warmUpCollections =
     {
-        "heap?gc=1", "goroutine", "profile?seconds=0.5", "wall?seconds=0.5", "mutex?seconds=0.5", "allocs?seconds=0.5", "block?seconds=0.5",
+        "retention?gc=1", "goroutine", "profile?seconds=0.5", "wall?seconds=0.5", "mutex?seconds=0.5", "allocs?seconds=0.5", "block?seconds=0.5",
     };
 
     /// <summary>Cheap requests beside them in the same lane.</summary>

@@ -76,11 +76,11 @@ public sealed class GoroutineTests
     }
 
     [Fact]
-    public void HeapAndGoroutineAreNamedProfilesAndCollectKinds()
+    public void RetentionAndGoroutineAreNamedProfilesAndCollectKinds()
     {
-        Assert.Contains("heap", RuntimeProfiles.KindNames);
+        Assert.Contains("retention", RuntimeProfiles.KindNames);
         Assert.Contains("goroutine", RuntimeProfiles.KindNames);
-        Assert.NotNull(Profiler.Lookup("heap"));
+        Assert.NotNull(Profiler.Lookup("retention"));
         var text = new MemoryStream();
         Profiler.Lookup("goroutine")!.WriteTo(text, 1);
         string grouped = System.Text.Encoding.UTF8.GetString(text.ToArray());

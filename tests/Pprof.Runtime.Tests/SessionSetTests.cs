@@ -35,7 +35,7 @@ public class SessionSetTests
     {
         string providers = RuntimeProfiles.DescribeProviders(new[] { "cpu", "allocs" });
         Assert.Matches("^Microsoft-Windows-DotNETRuntime:0x[0-9a-f]+:[0-9]+,Microsoft-DotNETCore-SampleProfiler:0x[0-9a-f]+:[0-9]+$", providers);
-        Assert.Throws<ArgumentException>(() => RuntimeProfiles.DescribeProviders(new[] { "heap" }));
+        Assert.Throws<ArgumentException>(() => RuntimeProfiles.DescribeProviders(new[] { "retention" }));
         Assert.Equal(102400, RuntimeProfiles.AllocationSamplingMeanBytes);
         Assert.True(RuntimeProfiles.AllocationSampleScale(100) > 1000 && RuntimeProfiles.AllocationSampleScale(1 << 30) < 1.0001);
     }

@@ -63,7 +63,7 @@ public sealed class CollectCommandsTests
     [InlineData("wall")]
     [InlineData("allocs")]
     [InlineData("exceptions")]
-    [InlineData("heap")]
+    [InlineData("retention")]
     [InlineData("goroutine")]
     public void EveryKindSaysNoSuchProcessTheSameWay(string kind)
     {
@@ -95,9 +95,9 @@ public sealed class CollectCommandsTests
         (code, _, err) = Run("collect", "nonsense", "-p", "1");
         Assert.NotEqual(0, code);
         Assert.Contains("nonsense", err);
-        (code, _, err) = Run("collect", "heap", "-o", "x.pb.gz", "--", "dotnet", "--version");
+        (code, _, err) = Run("collect", "retention", "-o", "x.pb.gz", "--", "dotnet", "--version");
         Assert.Equal(2, code);
-        Assert.Equal("dotnet-pprof collect: a heap profile is a snapshot: give -d, how long the process runs before it is taken\n", err.Replace("\r", ""));
+        Assert.Equal("dotnet-pprof collect: a retention profile is a snapshot: give -d, how long the process runs before it is taken\n", err.Replace("\r", ""));
         (code, _, err) = Run("ps", "--", "dotnet");
         Assert.Equal(2, code);
         Assert.Contains("-- COMMAND is only for collect", err);
@@ -106,9 +106,9 @@ public sealed class CollectCommandsTests
     [Fact]
     public void EachKindHasItsOwnHelp()
     {
-        var (code, heap, _) = Run("collect", "heap", "--help");
+        var (code, heap, _) = Run("collect", "retention", "--help");
         Assert.Equal(0, code);
-        Assert.Contains(" collect heap [options]", heap);
+        Assert.Contains(" collect retention [options]", heap);
         Assert.Contains("live objects after a full GC", heap);
         Assert.Contains("A snapshot", heap);
         var (_, cpu, _) = Run("collect", "cpu", "-h");

@@ -16,7 +16,7 @@ internal sealed class EndpointGuard
     public PprofOptions Options { get; }
 
     /// <summary>Applies the access rules, then the concurrency limit of <paramref name="limitKey"/> (none when null;
-    /// one at a time for "heap"), then runs <paramref name="handler"/>.</summary>
+    /// one at a time for "retention"), then runs <paramref name="handler"/>.</summary>
     public async Task Serve(HttpContext context, string? limitKey, Func<Task> handler)
     {
         context.Response.Headers["X-Content-Type-Options"] = "nosniff";
@@ -39,7 +39,7 @@ internal sealed class EndpointGuard
             await handler();
             return;
         }
-        int limit = limitKey == "heap" ? 1 : Math.Max(1, Options.ConcurrencyLimit);
+        int limit = limitKey == "retention" ? 1 : Math.Max(1, Options.ConcurrencyLimit);
         var gate = _limits.GetOrAdd(limitKey, _ => new SemaphoreSlim(limit, limit));
         if (!gate.Wait(0))
         {
@@ -59,7 +59,7 @@ internal sealed class EndpointGuard
 
     /// <summary>Requests being served under <paramref name="limitKey"/> (for tests).</summary>
     internal int InUse(string limitKey) =>
-        _limits.TryGetValue(limitKey, out var gate) ? (limitKey == "heap" ? 1 : Math.Max(1, Options.ConcurrencyLimit)) - gate.CurrentCount : 0;
+        _limits.TryGetValue(limitKey, out var gate) ? (limitKey == "retention" ? 1 : Math.Max(1, Options.ConcurrencyLimit)) - gate.CurrentCount : 0;
 
     /// <summary>400 when <paramref name="seconds"/> is beyond <see cref="PprofOptions.MaxDuration"/>.</summary>
     public async Task<bool> ExceedsMaxDuration(HttpContext context, double seconds)

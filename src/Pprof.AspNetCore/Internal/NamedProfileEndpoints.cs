@@ -6,7 +6,7 @@ using Pprof.Runtime;
 
 namespace Pprof.AspNetCore.Internal;
 
-/// <summary><c>/debug/pprof/{name}</c>: the named profiles of <see cref="Profiler.Lookup"/> (heap, allocs, goroutine,
+/// <summary><c>/debug/pprof/{name}</c>: the named profiles of <see cref="Profiler.Lookup"/> (retention, allocs, goroutine,
 /// block, mutex, threadcreate, exceptions, custom ones), with Go's <c>debug</c>, <c>gc</c> and <c>seconds</c>
 /// (delta profile) parameters.</summary>
 internal sealed class NamedProfileEndpoints
@@ -14,7 +14,7 @@ internal sealed class NamedProfileEndpoints
     /// <summary>Profiles that accept <c>seconds</c> for a delta (Go's list, plus the .NET exceptions profile).</summary>
     private static readonly HashSet<string> s_deltaProfiles = new(StringComparer.Ordinal)
     {
-        "allocs", "block", "goroutine", "heap", "mutex", "threadcreate", "exceptions",
+        "allocs", "block", "goroutine", "heap", "mutex", "retention", "threadcreate", "exceptions",
     };
 
     private readonly EndpointGuard _guard;
@@ -25,7 +25,7 @@ internal sealed class NamedProfileEndpoints
     {
         string name = context.GetRouteValue("name") as string ?? "";
         // One limit per existing profile: unknown names share one, so that made-up names cannot grow the table.
-        string limitKey = name == "heap" ? "heap" : Profiler.Lookup(name) != null ? "named:" + name : "named:?";
+        string limitKey = name == "retention" ? "retention" : Profiler.Lookup(name) != null ? "named:" + name : "named:?";
         return _guard.Serve(context, limitKey, () => ServeNamed(context, name));
     }
 
@@ -34,7 +34,9 @@ internal sealed class NamedProfileEndpoints
         var named = Profiler.Lookup(name);
         if (named == null)
         {
-            await PprofResponses.ServeError(context, StatusCodes.Status404NotFound, "Unknown profile");
+            // The retention view (live objects by the path that holds them) was "heap" before it got its own name.
+            await PprofResponses.ServeError(context, StatusCodes.Status404NotFound,
+                name == "heap" ? "Unknown profile: live objects by retention path are at /debug/pprof/retention" : "Unknown profile");
             return;
         }
         var query = context.Request.Query;
@@ -45,7 +47,7 @@ internal sealed class NamedProfileEndpoints
             return;
         }
         int.TryParse(query["gc"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int gc);
-        if (name == "heap" && gc > 0) GC.Collect();
+        if ((name == "heap" || name == "retention") && gc > 0) GC.Collect();
         int debug = PprofResponses.ParseDebug(context);
         var ct = context.RequestAborted;
         var buffer = new MemoryStream();

@@ -1,11 +1,11 @@
 using Pprof.Profiles;
 namespace Pprof.Runtime.Heap;
 
-/// <summary>The "heap" entry of <see cref="Profiler.Lookup"/>: debug 0 writes gzipped profile.proto, debug 1 or more
+/// <summary>The "retention" entry of <see cref="Profiler.Lookup"/>: debug 0 writes gzipped profile.proto, debug 1 or more
 /// the text form followed by the <c># runtime.MemStats</c> trailer.</summary>
 internal sealed class HeapNamedProfile : NamedProfile
 {
-    public HeapNamedProfile() : base("heap") { }
+    public HeapNamedProfile() : base("retention") { }
 
     public override Profile Build(CancellationToken cancellationToken = default) => HeapProfiler.Collect(0, null, cancellationToken);
 
@@ -17,7 +17,7 @@ internal sealed class HeapNamedProfile : NamedProfile
         else HeapProfiler.WriteText(p, MemStats.MemStatsReader.ReadCurrent(), output);
     }
 
-    /// <summary>The <c>collect heap</c> kind: one snapshot; the duration does not apply.</summary>
+    /// <summary>The <c>collect retention</c> kind: one snapshot; the duration does not apply.</summary>
     internal static Task<Profile> CollectKind(int pid, TimeSpan duration, IProgress<TimeSpan>? progress, CancellationToken ct) =>
         Task.Run(() => HeapProfiler.Collect(pid, null, ct), ct);
 }

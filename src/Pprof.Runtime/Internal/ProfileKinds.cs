@@ -30,7 +30,7 @@ internal static class ProfileKinds
         new("block", "time blocked in waits (Task.Wait, .Result, WaitOne, Monitor.Wait, SemaphoreSlim.Wait, Sleep, Join)", ProfileKind.Block, () => new SampleCollector(SampleMode.Block)),
         new("threadcreate", "thread creation by creating stack", ProfileKind.ThreadCreate, () => new ThreadCreateCollector()),
         new("exceptions", "thrown exceptions by throw stack, type as a label", ProfileKind.Exceptions, () => new ExceptionCollector()),
-        new("heap", "live objects after a full GC by retention path (inuse_space, inuse_objects, retained_space)", null, null, Heap.HeapNamedProfile.CollectKind),
+        new("retention", "live objects after a full GC by retention path (inuse_space, inuse_objects, retained_space)", null, null, Heap.HeapNamedProfile.CollectKind),
         new("goroutine", "every thread's stack and every pending async operation (goroutine/count)", null, null, Goroutine.GoroutineNamedProfile.CollectKind),
     };
 
