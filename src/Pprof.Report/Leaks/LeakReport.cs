@@ -36,8 +36,8 @@ public sealed class LeakReport
     /// <summary>The total of <see cref="SampleType"/> in each snapshot.</summary>
     public IReadOnlyList<long> Totals { get; }
 
-    /// <summary>When each snapshot was taken (the profiles' <c>time_nanos</c>), or null when a profile has no time or the
-    /// times do not increase.</summary>
+    /// <summary>When each snapshot was taken (the profiles' <c>time_nanos</c>; for windows that all start at one time,
+    /// their ends), or null when a profile has no time or the times do not increase.</summary>
     public IReadOnlyList<DateTimeOffset>? Times { get; }
 
     /// <summary>Every row, grouped by <see cref="Groupings"/> in that order and ranked within a grouping: leaks first,
@@ -101,6 +101,7 @@ public sealed class LeakReport
         }
 
         double threshold = options.MinGrowthFraction * totals.Max();
+        var times = TimesOf(snapshots);
         var result = new List<LeakRow>(rows.Count);
         foreach (var g in groupings)
         {
@@ -112,13 +113,13 @@ public sealed class LeakReport
                 bool grewEveryTime = true;
                 for (int i = 1; i < n; i++) grewEveryTime &= values[i] > values[i - 1];
                 bool leak = grewEveryTime && fit >= options.MinFit && values[n - 1] - values[0] >= threshold;
-                ranked.Add(new LeakRow(g, name, values, slope, fit, PerSecond(snapshots, values), leak));
+                ranked.Add(new LeakRow(g, name, values, slope, fit, PerSecond(times, values), leak));
             }
             ranked.Sort((a, b) => a.IsLeak != b.IsLeak ? (a.IsLeak ? -1 : 1)
                 : b.Slope.CompareTo(a.Slope) is var c && c != 0 ? c : string.CompareOrdinal(a.Name, b.Name));
             result.AddRange(ranked);
         }
-        return new LeakReport(retention ? "retention" : "heap", first.SampleTypes[index].Clone(), groupings, totals, TimesOf(snapshots), result);
+        return new LeakReport(retention ? "retention" : "heap", first.SampleTypes[index].Clone(), groupings, totals, times, result);
     }
 
     /// <summary>The least-squares line through (i, values[i]): its slope and R² (0 when the values are all equal).</summary>
@@ -143,20 +144,25 @@ public sealed class LeakReport
         return (slope, fit);
     }
 
-    private static double? PerSecond(IReadOnlyList<Profile> snapshots, long[] values)
-    {
-        long t0 = snapshots[0].TimeNanos, t1 = snapshots[^1].TimeNanos;
-        if (TimesOf(snapshots) == null || t1 <= t0) return null;
-        return (values[^1] - values[0]) / ((t1 - t0) / 1e9);
-    }
+    private static double? PerSecond(DateTimeOffset[]? times, long[] values) =>
+        times == null ? null : (values[^1] - values[0]) / (times[^1] - times[0]).TotalSeconds;
 
     private static DateTimeOffset[]? TimesOf(IReadOnlyList<Profile> snapshots)
     {
-        for (int i = 0; i < snapshots.Count; i++)
+        var t = Nanos(snapshots);
+        for (int i = 0; i < t.Length; i++)
         {
-            if (snapshots[i].TimeNanos <= 0 || (i > 0 && snapshots[i].TimeNanos <= snapshots[i - 1].TimeNanos)) return null;
+            if (t[i] <= 0 || (i > 0 && t[i] <= t[i - 1])) return null;
         }
-        return snapshots.Select(p => DateTimeOffset.UnixEpoch.AddTicks(p.TimeNanos / 100)).ToArray();
+        return t.Select(n => DateTimeOffset.UnixEpoch.AddTicks(n / 100)).ToArray();
+    }
+
+    /// <summary>When each snapshot was taken: its start (<c>time_nanos</c>); for windows that all start at one time
+    /// (heap profiles of growing durations, as <c>dotnet-pprof leaks -kind heap</c> takes them), their ends.</summary>
+    private static long[] Nanos(IReadOnlyList<Profile> snapshots)
+    {
+        bool sameStart = snapshots.All(p => p.TimeNanos == snapshots[0].TimeNanos);
+        return snapshots.Select(p => sameStart ? p.TimeNanos + p.DurationNanos : p.TimeNanos).ToArray();
     }
 
     private static string Describe(Profile p) => string.Join(" ", p.SampleTypes.Select(t => t.Type + "/" + t.Unit));
