@@ -83,7 +83,9 @@ internal static class LeakSnapshots
             {
                 try
                 {
-                    taken.Add(RuntimeProfiles.CollectAsync(pid, kind.Name, TimeSpan.Zero, progress, ct).GetAwaiter().GetResult());
+                    taken.Add(kind.Name == "retention"
+                        ? Pprof.Runtime.Heap.HeapProfiler.Collect(pid, null, progress, ct)
+                        : RuntimeProfiles.CollectAsync(pid, kind.Name, TimeSpan.Zero, progress, ct).GetAwaiter().GetResult());
                 }
                 catch (OperationCanceledException)
                 {
