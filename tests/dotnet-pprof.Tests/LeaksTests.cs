@@ -58,6 +58,37 @@ public sealed class LeaksTests
         Assert.DoesNotContain(report.Rows, r => r.IsLeak && r.Name.Contains("ChurnEntry", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void InterruptedBeforeThreeSnapshotsWritesNothing()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "leaks-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var target = CollectProcessTests.StartTarget("300 leak");
+        try
+        {
+            // Snapshots a minute apart, SIGINT (as Ctrl+C sends) after 8 s: one snapshot at most, so no report.
+            Task? interrupt = null;
+            var r = CliRunner.Run(new[] { "leaks", "-p", target.Id.ToString(CultureInfo.InvariantCulture), "-n", "5", "-interval", "1m", "--save-dir", dir }, timeoutMs: 300_000,
+                started: pid => interrupt = Task.Run(async () =>
+                {
+                    await Task.Delay(8000);
+                    using var kill = Process.Start("kill", new[] { "-INT", pid.ToString(CultureInfo.InvariantCulture) })!;
+                    await kill.WaitForExitAsync();
+                }));
+            Assert.True(r.ExitCode == 1, r.Stderr);
+            Assert.Matches(@"dotnet-pprof leaks: stopped after [01] of 5 snapshots: a leak report needs three; nothing was written\n$", r.Stderr);
+            Assert.Empty(r.StdoutText);
+            Assert.Empty(Directory.GetFiles(dir));
+        }
+        finally
+        {
+            target.Kill();
+            target.WaitForExit();
+            target.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Runs the workload and <c>leaks -p PID -n 4 -interval 3s</c> with the snapshots and the HTML page
     /// saved; returns the text report, the snapshots and the page.</summary>
     private static (string Stdout, List<Profile> Snapshots, string Html) TakeSnapshots(string workload)
