@@ -16,7 +16,7 @@ internal static class LeaksHtml
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title>\n<style>\n")
             .Append("body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.6em}")
             .Append("table{border-collapse:collapse}th,td{padding:3px 8px;text-align:right;white-space:nowrap;border-bottom:1px solid #eee}")
-            .Append("th{background:#f4f4f4}td.name{text-align:left;white-space:normal;font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}")
+            .Append("th{background:#f4f4f4}td.name{text-align:left;white-space:normal;font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere;min-width:30em}")
             .Append("tr.leak td{background:#fff0f0}td.flag{color:#c00;font-weight:bold}.note{color:#555}svg{vertical-align:middle}")
             .Append("\n</style></head><body>\n");
         sb.Append("<h1>").Append(E(title)).Append("</h1>\n<p class=\"note\">").Append(E(source));
