@@ -167,6 +167,25 @@ public class LeakReportTests
         Assert.True(report.Rows[0].IsLeak);
     }
 
+    [Fact]
+    public void WindowsThatStartTogetherAreTimedByTheirEnds()
+    {
+        // Heap windows of 10, 20 and 30 s from one start (leaks -kind heap): 100, 200, 300 bytes → 200 bytes over 20 s.
+        var snapshots = Enumerable.Range(1, 3).Select(i =>
+        {
+            var b = new Builder(Start, ("inuse_objects", "count"), ("inuse_space", "bytes"));
+            b.Profile.DurationNanos = i * TenSeconds;
+            b.AddLines(new long[] { i, 100 * i }, "App.Order", ("App.Tracker.Track", "Tracker.cs", 42));
+            return b.Profile;
+        }).ToList();
+        var report = LeakReport.Analyze(snapshots);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks((Start + 3 * TenSeconds) / 100), report.Times![2]);
+        var site = report.RowsBy(LeakGrouping.Site).Single();
+        Assert.Equal("App.Tracker.Track Tracker.cs:42", site.Name);
+        Assert.Equal(10, site.GrowthPerSecond!.Value, 9);
+        Assert.True(site.IsLeak);
+    }
+
     /// <summary>Builds a profile from stacks given leaf first.</summary>
     private sealed class Builder
     {
