@@ -180,7 +180,14 @@ public sealed class LeaksTests
 
             var few = CliRunner.Run(new[] { "leaks", "-p", "1", "-n", "2" });
             Assert.Equal(2, few.ExitCode);
-            Assert.Equal("dotnet-pprof leaks: -n must be between 3 and 1000\n", few.Stderr);
+            Assert.Equal("dotnet-pprof leaks: -n must be between 3 and 100\n", few.Stderr);
+            var many = CliRunner.Run(new[] { "leaks", "-p", "1", "-n", "101" });
+            Assert.Equal(2, many.ExitCode);
+            Assert.Equal("dotnet-pprof leaks: -n must be between 3 and 100\n", many.Stderr);
+
+            var rows = CliRunner.Run(new[] { "leaks", "-nodecount", "0", a, b, a });
+            Assert.Equal(2, rows.ExitCode);
+            Assert.Equal("dotnet-pprof leaks: -nodecount must be 1 or more\n", rows.Stderr);
 
             // -kind heap: until the heap kind (live memory by allocation site) is registered, a plain error naming the
             // kinds there are; once it is, the run goes on to the process (pid 2147483647 does not exist).

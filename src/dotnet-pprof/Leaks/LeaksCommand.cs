@@ -14,7 +14,7 @@ namespace Pprof.Cli.Leaks;
 internal static class LeaksCommand
 {
     private const int DefaultCount = 5;
-    private const int MaxCount = 1000;
+    private const int MaxCount = 100;
     private static readonly TimeSpan s_defaultInterval = TimeSpan.FromSeconds(30);
 
     public static Command Create(VerbContext context)
