@@ -128,6 +128,59 @@ public sealed class LeaksTests
     }
 
     [Fact]
+    public async Task HttpServesThePageUntilInterrupted()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "leaks-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var files = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            var p = new Profile { TimeNanos = 1_700_000_000_000_000_000 + i * 10_000_000_000L };
+            p.SampleTypes.Add(new ProfileValueType("inuse_objects", "count"));
+            p.SampleTypes.Add(new ProfileValueType("inuse_space", "bytes"));
+            var fn = new Function { Id = 1, Name = "App.Leaky<T>" };
+            var loc = new Location { Id = 1, Lines = new[] { new Line(fn, 0) } };
+            p.Functions.Add(fn);
+            p.Locations.Add(loc);
+            p.Samples.Add(new Sample(new[] { loc }, new long[] { i + 1, 1000 * (i + 1) }));
+            files.Add(Path.Combine(dir, $"h{i}.pb.gz"));
+            using var f = File.Create(files[^1]);
+            p.Write(f);
+        }
+        var psi = new ProcessStartInfo(CliRunner.DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "exec", CliRunner.CliDll, "leaks", "-http=127.0.0.1:0", "-no_browser" }.Concat(files)) psi.ArgumentList.Add(arg);
+        using var cli = Process.Start(psi)!;
+        try
+        {
+            _ = cli.StandardOutput.ReadToEndAsync();
+            string? line;
+            string? url = null;
+            while (url == null && (line = await cli.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))) != null)
+            {
+                int at = line.IndexOf("http://", StringComparison.Ordinal);
+                if (at >= 0) url = line[at..].Split(' ')[0];
+            }
+            Assert.NotNull(url);
+            using var http = new HttpClient();
+            var page = await http.GetAsync(url);
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            string html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("<svg", html);
+            Assert.Contains("App.Leaky&lt;T&gt;", html);   // names are escaped
+            Assert.DoesNotContain("<script", html);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(url + "nothing")).StatusCode);
+            using (var kill = Process.Start("kill", new[] { "-INT", cli.Id.ToString(CultureInfo.InvariantCulture) })!) await kill.WaitForExitAsync();
+            Assert.True(cli.WaitForExit(60_000));
+            Assert.Equal(0, cli.ExitCode);
+        }
+        finally
+        {
+            if (!cli.HasExited) cli.Kill();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void BadInputIsOneClearError()
     {
         string dir = Path.Combine(Path.GetTempPath(), "leaks-" + Guid.NewGuid().ToString("N"));
