@@ -61,7 +61,7 @@ internal static class CollectCommand
     private static string Help(RuntimeProfileKind kind)
     {
         string when = kind.IsSnapshot
-            ? "A snapshot: with -p or -n it is taken at once. In launch mode (-- COMMAND) and with --diagnostic-port, the process runs for -d and the snapshot is taken then (if the process has exited by then, nothing is written). Ctrl+C stops the snapshot; nothing is written."
+            ? "A snapshot: with -p or -n it is taken at once, and Ctrl+C stops it (nothing is written). In launch mode (-- COMMAND) and with --diagnostic-port, the process runs for -d and the snapshot is taken then (if the process has exited by then, nothing is written); Ctrl+C before then takes it at once, and a second Ctrl+C ends dotnet-pprof without writing."
             : "Collected for -d (default 30s). In launch mode (-- COMMAND) and with --diagnostic-port, from the runtime's first instruction until the process exits (or -d). Ctrl+C stops early and writes what was collected.";
         return $"""
             What it collects:
@@ -147,6 +147,8 @@ internal static class CollectCommand
     {
         string what = kind.IsSnapshot ? $"taking a {kind.Name} snapshot of pid {pid}" : $"collecting {kind.Name} from pid {pid}";
         using var progress = new ProgressLine(context.Err, Interactive, what, kind.IsSnapshot ? null : duration, StopHint(kind));
+        // A retention snapshot reports its phases (objects received, then the analysis), which can take minutes on a big heap.
+        if (kind.Name == "retention") return Pprof.Runtime.Heap.HeapProfiler.Collect(pid, null, progress, ct);
         return RuntimeProfiles.CollectAsync(pid, kind.Name, duration, progress, ct).GetAwaiter().GetResult();
     }
 
@@ -160,8 +162,8 @@ internal static class CollectCommand
             int rc = Write(kind, () =>
             {
                 // In launch mode the command shares the terminal: one line at the start rather than a line redrawn under its output.
-                if (launch && Interactive) context.Err.WriteLine($"dotnet-pprof collect: profiling {kind.Name} of {context.Command[0]} from its start ({StopHint(kind)})");
-                using var progress = launch ? null : new ProgressLine(context.Err, Interactive, $"collecting {kind.Name} through {connection.DiagnosticPort}", duration, StopHint(kind));
+                if (launch && Interactive) context.Err.WriteLine($"dotnet-pprof collect: profiling {kind.Name} of {context.Command[0]} from its start ({StopHint(kind, connected: true)})");
+                using var progress = launch ? null : new ProgressLine(context.Err, Interactive, $"collecting {kind.Name} through {connection.DiagnosticPort}", duration, StopHint(kind, connected: true));
                 return RuntimeProfiles.CollectAsync(connection, kind.Name, duration, progress, ct).GetAwaiter().GetResult();
             }, file, context);
             if (connection.Command is not { } child) return rc;
@@ -230,8 +232,10 @@ internal static class CollectCommand
         return string.Create(inv, $"{string.Join(", ", parts)} in {profile.Samples.Count} distinct stacks{span}");
     }
 
-    private static string StopHint(RuntimeProfileKind kind) =>
-        kind.IsSnapshot ? "Ctrl+C stops; nothing is written" : "Ctrl+C stops early and keeps the profile";
+    private static string StopHint(RuntimeProfileKind kind, bool connected = false) =>
+        !kind.IsSnapshot ? "Ctrl+C stops early and keeps the profile"
+        : connected ? "Ctrl+C takes the snapshot now, a second Ctrl+C ends without one"
+        : "Ctrl+C stops; nothing is written";
 
     /// <summary>Whether progress is drawn: stderr is a terminal.</summary>
     private static bool Interactive => !Console.IsErrorRedirected;

@@ -11,7 +11,7 @@ namespace Pprof.Cli.Collect;
 /// pprof's own, parsed exactly as Go's.</summary>
 internal static class CollectCommands
 {
-    private static readonly string[] s_verbs = { "ps", "collect", "memstats" };
+    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks" };
 
     /// <summary>True when <paramref name="args"/> starts with one of these verbs.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && s_verbs.Contains(args[0], StringComparer.Ordinal);
@@ -34,6 +34,7 @@ internal static class CollectCommands
             PsCommand.Create(context),
             CollectCommand.Create(context),
             MemStatsCommand.Create(context),
+            Leaks.LeaksCommand.Create(context),
         };
         var help = root.Options.OfType<HelpOption>().First();
         help.Action = new VerbHelpAction(help.Action!);

@@ -4,9 +4,9 @@ using Pprof.Runtime;
 namespace Pprof.Cli.Collect;
 
 /// <summary>The progress of a collection on stderr, when stderr is a terminal: one line rewritten in place four times
-/// a second (elapsed and remaining time, events received, how to stop). Prints nothing when stderr is not a
+/// a second (elapsed and remaining time, events received or the phase of a retention snapshot, how to stop). Prints nothing when stderr is not a
 /// terminal (CI logs, tests).</summary>
-internal sealed class ProgressLine : IProgress<CollectionProgress>, IDisposable
+internal sealed class ProgressLine : IProgress<CollectionProgress>, IProgress<Pprof.Runtime.Heap.HeapProgress>, IDisposable
 {
     private readonly TextWriter _err;
     private readonly string _what;
@@ -16,6 +16,7 @@ internal sealed class ProgressLine : IProgress<CollectionProgress>, IDisposable
     private readonly Timer? _timer;
     private readonly object _gate = new();
     private long? _events;
+    private string? _phase;
     private bool _drawn;
     private bool _finished;
 
@@ -38,6 +39,20 @@ internal sealed class ProgressLine : IProgress<CollectionProgress>, IDisposable
         lock (_gate) _events = value.Events;
     }
 
+    /// <summary>The phase of a retention snapshot: objects received from the target, then the analysis steps.</summary>
+    public void Report(Pprof.Runtime.Heap.HeapProgress value)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string text = value.Phase switch
+        {
+            "snapshot" => string.Create(inv, $"{value.Done:N0} objects received"),
+            "profile" => "writing the profile",
+            _ when value.Total > 0 => string.Create(inv, $"{value.Phase} {100.0 * value.Done / value.Total:0}% of {value.Total:N0}"),
+            _ => string.Create(inv, $"{value.Phase} {value.Done:N0}"),
+        };
+        lock (_gate) _phase = text;
+    }
+
     private void Draw()
     {
         lock (_gate)
@@ -48,7 +63,7 @@ internal sealed class ProgressLine : IProgress<CollectionProgress>, IDisposable
             string time = _duration is { } d
                 ? string.Create(inv, $"{elapsed:0.0}s of {d.TotalSeconds:0.#}s, {Math.Max(0, d.TotalSeconds - elapsed):0}s left")
                 : string.Create(inv, $"{elapsed:0.0}s");
-            string events = _events is long n ? string.Create(inv, $", {n:N0} events") : "";
+            string events = _phase != null ? ", " + _phase : _events is long n ? string.Create(inv, $", {n:N0} events") : "";
             // \r back to the start of the line, ESC[K erases what a longer earlier line left.
             _err.Write($"\r{_what}: {time}{events} ({_stopHint})\u001b[K");
             _err.Flush();

@@ -15,11 +15,7 @@ internal sealed class TargetOptions
         CustomParser = ParsePid,
     };
 
-    public Option<string?> Name { get; } = new("--name", "-n")
-    {
-        Description = "The process name: its short name, its executable's, or for 'dotnet app.dll' the application's ('app'). Must name exactly one process.",
-        HelpName = "name",
-    };
+    public Option<string?> Name { get; }
 
     public Option<string?> DiagnosticPort { get; } = new("--diagnostic-port")
     {
@@ -29,7 +25,18 @@ internal sealed class TargetOptions
 
     private readonly bool _withPort;
 
-    public TargetOptions(bool withPort) => _withPort = withPort;
+    /// <param name="withPort">Whether <c>--diagnostic-port</c> is offered.</param>
+    /// <param name="nameAlias">Whether <c>--name</c> has the short form <c>-n</c> (not for <c>leaks</c>, where <c>-n</c> is the
+    /// number of snapshots, as in pprof's usage).</param>
+    public TargetOptions(bool withPort, bool nameAlias = true)
+    {
+        _withPort = withPort;
+        Name = new Option<string?>("--name", nameAlias ? new[] { "-n" } : Array.Empty<string>())
+        {
+            Description = "The process name: its short name, its executable's, or for 'dotnet app.dll' the application's ('app'). Must name exactly one process.",
+            HelpName = "name",
+        };
+    }
 
     public void AddTo(Command command)
     {

@@ -13,7 +13,7 @@ internal sealed class VerbHelpAction : SynchronousCommandLineAction
     public override int Invoke(ParseResult parseResult)
     {
         int rc = _standard is SynchronousCommandLineAction sync ? sync.Invoke(parseResult) : 0;
-        if (CollectCommand.Details(parseResult.CommandResult.Command) is { } details) parseResult.InvocationConfiguration.Output.Write(details);
+        if ((CollectCommand.Details(parseResult.CommandResult.Command) ?? (parseResult.CommandResult.Command.Name == "leaks" ? Leaks.LeaksCommand.Details : null)) is { } details) parseResult.InvocationConfiguration.Output.Write(details);
         return rc;
     }
 }

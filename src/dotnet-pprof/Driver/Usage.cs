@@ -144,6 +144,7 @@ internal static class Usage
            dotnet-pprof ps
            dotnet-pprof collect <profile> -p <pid> ...
            dotnet-pprof memstats -p <pid>
+           dotnet-pprof leaks <profile1> <profile2> <profile3> ...   (or leaks -p <pid> -n 5 -interval 30s)
 
         Details:
 

@@ -75,7 +75,7 @@ internal static class WebServer
         return server;
     }
 
-    private static List<IPAddress> Resolve(string host)
+    internal static List<IPAddress> Resolve(string host)
     {
         if (host is "localhost")
         {
