@@ -78,8 +78,19 @@ internal sealed class SampleCollector : EventCollector
         };
     }
 
+    /// <summary>Period of the kernel thread-state readings of wall sessions (<see cref="ThreadStateReader"/>).</summary>
+    internal TimeSpan ThreadStatePeriod { get; set; } = ThreadStateReader.DefaultPeriod;
+
+    private ThreadStateTracker? _states;
+
     public override ProfileKind Kind => _mode switch { SampleMode.Wall => ProfileKind.Wall, SampleMode.Block => ProfileKind.Block, _ => ProfileKind.Cpu };
-    public override long RuntimeKeywords => 0;
+    /// <summary>Wall sessions follow contention and WaitHandle waits for the <c>thread_state</c> label.</summary>
+    public override long RuntimeKeywords => _mode == SampleMode.Wall ? RuntimeKeyword.Contention | RuntimeKeyword.WaitHandle : 0;
+
+    public override void SessionStarting(SessionContext context)
+    {
+        if (_mode == SampleMode.Wall) context.TrackThreadStates(ThreadStatePeriod);
+    }
     public override bool NeedsSampleProfiler => true;
 
     /// <summary>Number of samples accepted so far.</summary>
@@ -94,6 +105,8 @@ internal sealed class SampleCollector : EventCollector
             _blockStacks.Clear();
         }
         _context = context;
+        var states = _mode == SampleMode.Wall ? new ThreadStateTracker(source, context) : null;
+        _states = states;
         var threadLabels = new Dictionary<(int Thread, int Managed), SampleLabels>();
         var parser = new SampleProfilerTraceEventParser(source);
         parser.ThreadSample += e =>
@@ -122,11 +135,14 @@ internal sealed class SampleCollector : EventCollector
                 return;
             }
             // The cpu profile keeps off-CPU samples aside until the snapshot weighs them by the thread's measured CPU time.
+            // The wall profile labels each sample with its thread's state.
             int managed = _mode == SampleMode.Cpu && e.Type == ClrThreadSampleType.Managed ? 1 : 0;
+            if (states != null) managed = (int)states.Classify(tid, e, e.Type == ClrThreadSampleType.Managed, stack);
             if (!threadLabels.TryGetValue((tid, managed), out var labels))
             {
                 labels = SampleLabels.None.WithNumber("thread", tid, "");
                 if (_mode == SampleMode.Cpu) labels = labels.WithNumber(OnCpuLabel, managed, "");
+                if (states != null) labels = labels.With(ThreadStateRule.LabelKey, ThreadStateRule.Name((WallThreadState)managed));
                 threadLabels.Add((tid, managed), labels);
             }
             if (context.InProcess) labels = labels.Concat(context.LabelsAt(tid, e.TimeStamp.ToUniversalTime()));
@@ -182,6 +198,7 @@ internal sealed class SampleCollector : EventCollector
         lock (Gate) p = _builder.Build(start, duration, comments);
         var context = _context;
         if (_mode == SampleMode.Cpu) WeighByThreadCpu(p, context?.ThreadCpuNanoseconds(), context?.ProcessCpuNanoseconds());
+        if (_mode == SampleMode.Wall) p.Comments.Add(DescribeThreadStates(_states, context?.ThreadStates));
         // Thread names are resolved last: the name a thread had when last seen, not the one it inherited at creation.
         if (context != null)
         {
@@ -193,6 +210,29 @@ internal sealed class SampleCollector : EventCollector
             }
         }
         return p;
+    }
+
+    /// <summary>One comment line on how the <c>thread_state</c> labels were made: the sources, and the kernel reader's
+    /// period and cost.</summary>
+    private string DescribeThreadStates(ThreadStateTracker? states, ThreadStateReader? reader)
+    {
+        long samples;
+        long withKernel;
+        lock (Gate)
+        {
+            samples = states?.Counts.Sum() ?? 0;
+            withKernel = states?.WithKernelReading ?? 0;
+        }
+        string kernel;
+        if (reader == null) kernel = "no kernel thread states (no /proc)";
+        else
+        {
+            long ticks = reader.Ticks;
+            double usPerTick = ticks > 0 ? reader.ReadNanoseconds / 1000.0 / ticks : 0;
+            kernel = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"kernel thread states from /proc/PID/task/TID/{(reader.ReadsSyscalls ? "schedstat+syscall" : "schedstat+stat+wchan")} every {reader.Period.TotalMilliseconds:0.#} ms ({ticks} readings, {usPerTick:0} µs each), for {withKernel} of {samples} samples");
+        }
+        return "thread_state: contention events, managed-code samples, blocking frames, WaitHandle events, then the kernel's state; " + kernel;
     }
 
     /// <summary>Turns the sampled time of each thread into on-CPU time. The thread sampler sees where a thread is, not
