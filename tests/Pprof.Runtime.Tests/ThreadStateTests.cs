@@ -74,6 +74,7 @@ public sealed class ThreadStateTests
             foreach (var st in g.GroupBy(s => Label(s, "thread_state") ?? "(none)")) report.Append(' ').Append(st.Key).Append('=').Append(st.Sum(s => s.Values[0]));
             report.Append('\n');
         }
+        report.AppendJoin('\n', p.Comments.Where(c => c.StartsWith("thread_state:", StringComparison.Ordinal)));
         Assert.All(p.Samples, s => Assert.Contains(Label(s, "thread_state") ?? "(none)", ThreadStateRule.Names));
         foreach (var thread in threads)
         {

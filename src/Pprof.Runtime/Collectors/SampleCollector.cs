@@ -218,8 +218,10 @@ internal sealed class SampleCollector : EventCollector
     {
         long samples;
         long withKernel;
+        double lagMs = 0;
         lock (Gate)
         {
+            if (states is { MinLagTicks: < long.MaxValue }) lagMs = states.MinLagTicks / (double)TimeSpan.TicksPerMillisecond;
             samples = states?.Counts.Sum() ?? 0;
             withKernel = states?.WithKernelReading ?? 0;
         }
@@ -228,9 +230,10 @@ internal sealed class SampleCollector : EventCollector
         else
         {
             long ticks = reader.Ticks;
-            double usPerTick = ticks > 0 ? reader.ReadNanoseconds / 1000.0 / ticks : 0;
+            long cpuNs = reader.CpuNanoseconds;
+            double usPerTick = ticks > 0 ? (cpuNs >= 0 ? cpuNs : reader.ReadNanoseconds) / 1000.0 / ticks : 0;
             kernel = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"kernel thread states from /proc/PID/task/TID/{(reader.ReadsSyscalls ? "schedstat+syscall" : "schedstat+stat+wchan")} every {reader.Period.TotalMilliseconds:0.#} ms ({ticks} readings, {usPerTick:0} µs each), for {withKernel} of {samples} samples");
+                $"kernel thread states from /proc/PID/task/TID/{(reader.ReadsSyscalls ? "schedstat+syscall" : "schedstat+stat+wchan")} every {reader.Period.TotalMilliseconds:0.#} ms ({ticks} readings, {usPerTick:0} µs{(cpuNs >= 0 ? " CPU" : "")} each), for {withKernel} of {samples} samples (least event lag {lagMs:0} ms)");
         }
         return "thread_state: contention events, managed-code samples, blocking frames, WaitHandle events, then the kernel's state; " + kernel;
     }

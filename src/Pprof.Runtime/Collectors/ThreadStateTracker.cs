@@ -29,6 +29,10 @@ internal sealed class ThreadStateTracker
     /// <summary>Samples labelled so far, by state.</summary>
     public long[] Counts { get; } = new long[ThreadStateRule.Names.Count];
 
+    /// <summary>The least time between a sample and its processing, in ticks (negative when the event clock runs ahead
+    /// of ours).</summary>
+    public long MinLagTicks { get; private set; } = long.MaxValue;
+
     /// <summary>Samples whose thread had a kernel reading at the sample's time.</summary>
     public long WithKernelReading { get; private set; }
 
@@ -44,6 +48,8 @@ internal sealed class ThreadStateTracker
         }
         bool inWait = Within(_waitSince, _lastWait, tid, time);
         var (kernel, starved) = KernelState(tid, time);
+        long lag = DateTime.UtcNow.Ticks - time;
+        if (lag < MinLagTicks) MinLagTicks = lag;
         if (kernel != KernelThreadState.Unknown) WithKernelReading++;
         var state = ThreadStateRule.Combine(inContention, inManagedCode, framed, inWait, kernel, starved);
         Counts[(int)state]++;

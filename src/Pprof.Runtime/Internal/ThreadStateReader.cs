@@ -13,18 +13,18 @@ namespace Pprof.Runtime.Internal;
 /// Where the syscall file cannot be read (it needs ptrace access), <c>stat</c>'s state letter and <c>wchan</c> (the
 /// kernel function the thread sleeps in) stand in. The files stay open and are re-read with <c>pread</c> at offset 0
 /// into one reused buffer: about 5 µs per thread and tick when the thread did not run, 10 to 15 µs when it did. The
-/// list of threads is re-read every 20 ticks.</para>
+/// list of threads is re-read every 5 ticks.</para>
 /// <para>A thread's history is a change log (a reading is stored only when the state differs from the previous one),
 /// at most <see cref="MaxHistory"/> entries per thread and <see cref="MaxThreads"/> threads: bounded memory however
 /// long the session.</para></summary>
 internal sealed class ThreadStateReader : IDisposable
 {
     /// <summary>The default period between readings.</summary>
-    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromMilliseconds(20);
 
     public const int MaxThreads = 2048;
     public const int MaxHistory = 4096;
-    private const int RescanTicks = 20;
+    private const int RescanTicks = 5;
 
     private readonly int _processId;
     private readonly long _periodTicks;
@@ -55,8 +55,14 @@ internal sealed class ThreadStateReader : IDisposable
     /// <summary>Ticks done so far.</summary>
     public long Ticks => Interlocked.Read(ref _ticks);
 
-    /// <summary>Total time spent reading, in nanoseconds (the reader's own cost).</summary>
+    /// <summary>Total time spent reading, in nanoseconds (wall time, preemption included).</summary>
     public long ReadNanoseconds => Interlocked.Read(ref _readNs);
+
+    /// <summary>CPU time the reader's thread used, in nanoseconds (its own schedstat), once it has stopped; -1 when unknown.</summary>
+    public long CpuNanoseconds => Interlocked.Read(ref _cpuNs);
+
+    private long _cpuNs = -1;
+    private readonly List<ThreadHistory> _open = new();
 
     /// <summary>Whether the syscall files could be read (otherwise stat and wchan were used).</summary>
     public bool ReadsSyscalls => Volatile.Read(ref _useSyscallFile);
@@ -73,11 +79,16 @@ internal sealed class ThreadStateReader : IDisposable
         {
             if (!_threads.TryGetValue(tid, out h)) return (KernelThreadState.Unknown, false);
         }
-        return h.At(utcTicks, 3 * Period.Ticks + TimeSpan.TicksPerSecond / 20);
+        // A reading holds for three ticks (and 50 ms more, for a late reader on a loaded machine); before a thread's
+        // first reading, its first state holds back to its discovery's ticks.
+        long stale = 3 * Period.Ticks + TimeSpan.TicksPerSecond / 20;
+        return h.At(utcTicks, stale, stale + RescanTicks * Period.Ticks);
     }
 
     private void Run()
     {
+        using var self = TryOpen("/proc/thread-self/schedstat");
+        long cpu0 = OwnCpu(self);
         long next = Stopwatch.GetTimestamp();
         while (!_stop.IsSet)
         {
@@ -99,18 +110,30 @@ internal sealed class ThreadStateReader : IDisposable
             long waitMs = (next - t1) * 1000 / Stopwatch.Frequency;
             if (waitMs > 0) _stop.Wait(TimeSpan.FromMilliseconds(waitMs));
         }
+        long cpu1 = OwnCpu(self);
+        if (cpu0 >= 0 && cpu1 >= cpu0) Interlocked.Exchange(ref _cpuNs, cpu1 - cpu0);
         lock (_threads)
         {
             foreach (var h in _threads.Values) h.Close();
         }
     }
 
+    private long OwnCpu(SafeFileHandle? self)
+    {
+        if (self == null) return -1;
+        int n = ReadFile(self);
+        return n > 0 && ParseSchedstat(_buffer.AsSpan(0, n), out long exec, out _) ? exec : -1;
+    }
+
     private void Tick()
     {
         if (_ticks % RescanTicks == 0) Rescan();
-        ThreadHistory[] threads;
-        lock (_threads) threads = _threads.Values.Where(h => h.Open).ToArray();
-        foreach (var h in threads) Read(h);
+        _open.Clear();
+        lock (_threads)
+        {
+            foreach (var h in _threads.Values) if (h.Open) _open.Add(h);
+        }
+        foreach (var h in _open) Read(h);
     }
 
     private void Rescan()
@@ -401,7 +424,7 @@ internal sealed class ThreadStateReader : IDisposable
             _start = 0;
         }
 
-        public (KernelThreadState, bool) At(long time, long staleTicks)
+        public (KernelThreadState, bool) At(long time, long staleTicks, long beforeFirstTicks)
         {
             lock (_gate)
             {
@@ -424,7 +447,7 @@ internal sealed class ThreadStateReader : IDisposable
                 if (found < 0)
                 {
                     // Before the first reading: use it when it is close, as a thread's state rarely changes within a tick.
-                    if (_times[_start] - time > staleTicks) return (KernelThreadState.Unknown, false);
+                    if (_times[_start] - time > beforeFirstTicks) return (KernelThreadState.Unknown, false);
                     found = 0;
                 }
                 byte code = _states[(_start + found) % _states.Length];
