@@ -9,7 +9,8 @@ namespace Pprof.Runtime.Collectors;
 /// <item>inside a contention (ContentionStart without its ContentionStop on that thread) → lock;</item>
 /// <item>executing managed code → running, or runnable when the kernel saw the thread wait for a CPU longer than it ran;</item>
 /// <item>a blocking API among the frames next to the leaf (see <see cref="FromFrames"/>) → lock, wait, sleeping or io;</item>
-/// <item>inside a WaitHandle wait (WaitHandleWaitStart without its stop) → wait;</item>
+/// <item>inside a WaitHandle wait (WaitHandleWaitStart without its stop; only when the session enables the WaitHandle
+/// keyword, which the wall profile does not) → wait;</item>
 /// <item>the kernel's state at the last reading: runnable (R) → running or runnable; blocked in a socket, file, pipe or
 /// poll system call, or in uninterruptible sleep (D) → io; in nanosleep → sleeping; in futex or anything else → wait;</item>
 /// <item>nothing known (no /proc, or the thread was not read) → wait: a thread outside managed code with no known

@@ -138,6 +138,15 @@ internal sealed class ThreadStateReader : IDisposable
 
     private void Rescan()
     {
+        lock (_threads)
+        {
+            if (_threads.Count >= MaxThreads)
+            {
+                // Threads gone for a minute make room (samples are processed seconds late, not minutes).
+                long horizon = DateTime.UtcNow.Ticks - 60 * TimeSpan.TicksPerSecond;
+                foreach (var (tid, _) in _threads.Where(kv => !kv.Value.Open && kv.Value.LastSeen < horizon).ToList()) _threads.Remove(tid);
+            }
+        }
         foreach (var dir in Directory.EnumerateDirectories(_taskDir))
         {
             if (!int.TryParse(Path.GetFileName(dir.AsSpan()), out int tid)) continue;
@@ -360,6 +369,15 @@ internal sealed class ThreadStateReader : IDisposable
         public long Exec { get; set; }
         public long Delay { get; set; }
         public KernelThreadState Last { get; private set; }
+
+        /// <summary>Time of the latest reading.</summary>
+        public long LastSeen
+        {
+            get
+            {
+                lock (_gate) return _lastSeen;
+            }
+        }
 
         /// <summary>Takes over the files of a new thread that reuses this thread id.</summary>
         public void Reopen(ThreadHistory fresh)
