@@ -21,7 +21,8 @@ internal enum SampleMode
 
 /// <summary>Builds cpu, wall and block profiles from the runtime's thread sampler (Microsoft-DotNETCore-SampleProfiler),
 /// which samples every thread with managed frames about once per millisecond. Each sample weighs the time since that
-/// thread's previous sample. Samples carry the thread id and name, and profiler labels in-process.</summary>
+/// thread's previous sample. Samples carry the thread id and name, and profiler labels in-process; wall samples also the
+/// thread's state (<c>thread_state</c>, see <see cref="ThreadStateRule"/>).</summary>
 /// <remarks>The block profile comes from samples rather than the runtime's WaitHandleWaitStart/Stop events: on .NET 10
 /// those events are missing for many waits of application threads, so delays built from them undercount badly.</remarks>
 internal sealed class SampleCollector : EventCollector
@@ -84,6 +85,7 @@ internal sealed class SampleCollector : EventCollector
     private ThreadStateTracker? _states;
 
     public override ProfileKind Kind => _mode switch { SampleMode.Wall => ProfileKind.Wall, SampleMode.Block => ProfileKind.Block, _ => ProfileKind.Cpu };
+
     /// <summary>Wall sessions follow contentions for the <c>thread_state</c> label. Not WaitHandle waits: on .NET 10 those
     /// events are missing for many waits, and with them on, a process stopping its own wall session (the
     /// /debug/pprof/wall endpoint) saw the runtime not end the session within 5 s; frames carry <c>wait</c> instead.</summary>
@@ -93,6 +95,7 @@ internal sealed class SampleCollector : EventCollector
     {
         if (_mode == SampleMode.Wall) context.TrackThreadStates(ThreadStatePeriod);
     }
+
     public override bool NeedsSampleProfiler => true;
 
     /// <summary>Number of samples accepted so far.</summary>
