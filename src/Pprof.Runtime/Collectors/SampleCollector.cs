@@ -87,8 +87,8 @@ internal sealed class SampleCollector : EventCollector
     public override ProfileKind Kind => _mode switch { SampleMode.Wall => ProfileKind.Wall, SampleMode.Block => ProfileKind.Block, _ => ProfileKind.Cpu };
 
     /// <summary>Wall sessions follow contentions for the <c>thread_state</c> label. Not WaitHandle waits: on .NET 10 those
-    /// events are missing for many waits, and with them on, a process stopping its own wall session (the
-    /// /debug/pprof/wall endpoint) saw the runtime not end the session within 5 s; frames carry <c>wait</c> instead.</summary>
+    /// events are missing for many waits, each would cost two events with stacks, and in-process the session's own reader
+    /// waits would feed the stream; frames carry <c>wait</c> instead.</summary>
     public override long RuntimeKeywords => _mode == SampleMode.Wall ? RuntimeKeyword.Contention : 0;
 
     public override void SessionStarting(SessionContext context)
