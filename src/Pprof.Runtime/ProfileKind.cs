@@ -6,7 +6,8 @@ public enum ProfileKind
     /// <summary>On-CPU time by stack (samples/count, cpu/nanoseconds).</summary>
     Cpu,
 
-    /// <summary>Wall-clock time of every thread, on and off CPU (samples/count, wall/nanoseconds).</summary>
+    /// <summary>Wall-clock time of every thread, on and off CPU (samples/count, wall/nanoseconds); each sample labelled
+    /// <c>thread_state</c>: running, runnable, sleeping, lock, wait or io.</summary>
     Wall,
 
     /// <summary>Sampled allocations, upscaled (alloc_objects/count, alloc_space/bytes).</summary>

@@ -152,7 +152,10 @@ public sealed class EndpointTests : IClassFixture<AppFixture>
         var p = await Http.AssertProfile(r, "wall");
         await spin;
         Assert.Equal("wall", p.SampleTypes[^1].Type);
-        Assert.True(p.Samples.Count > 0);
+        Assert.True(p.Samples.Count > 0, "no samples; comments: " + string.Join(" / ", p.Comments));
+        // Every wall sample says what its thread was doing; the spinning request thread was on (or wanting) a CPU.
+        Assert.All(p.Samples, s => Assert.Contains(s.Labels?.GetValueOrDefault("thread_state")?[0], new[] { "running", "runnable", "sleeping", "lock", "wait", "io" }));
+        Assert.Contains(p.Samples, s => s.Labels!["thread_state"][0] is "running" or "runnable");
     }
 
     [Fact]

@@ -20,6 +20,12 @@ internal abstract class EventCollector
     /// <summary>Whether the collector needs the SampleProfiler provider.</summary>
     public virtual bool NeedsSampleProfiler => false;
 
+    /// <summary>Called when a session for this collector starts, before any event is read: the place to start
+    /// session-wide readings the events will be matched with.</summary>
+    public virtual void SessionStarting(SessionContext context)
+    {
+    }
+
     /// <summary>Subscribes to events on a new session's source. Called on the session's event thread.</summary>
     public abstract void Attach(TraceLogEventSource source, StackResolver resolver, SessionContext context);
 

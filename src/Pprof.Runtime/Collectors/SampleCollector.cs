@@ -21,7 +21,8 @@ internal enum SampleMode
 
 /// <summary>Builds cpu, wall and block profiles from the runtime's thread sampler (Microsoft-DotNETCore-SampleProfiler),
 /// which samples every thread with managed frames about once per millisecond. Each sample weighs the time since that
-/// thread's previous sample. Samples carry the thread id and name, and profiler labels in-process.</summary>
+/// thread's previous sample. Samples carry the thread id and name, and profiler labels in-process; wall samples also the
+/// thread's state (<c>thread_state</c>, see <see cref="ThreadStateRule"/>).</summary>
 /// <remarks>The block profile comes from samples rather than the runtime's WaitHandleWaitStart/Stop events: on .NET 10
 /// those events are missing for many waits of application threads, so delays built from them undercount badly.</remarks>
 internal sealed class SampleCollector : EventCollector
@@ -78,8 +79,23 @@ internal sealed class SampleCollector : EventCollector
         };
     }
 
+    /// <summary>Period of the kernel thread-state readings of wall sessions (<see cref="ThreadStateReader"/>).</summary>
+    internal TimeSpan ThreadStatePeriod { get; set; } = ThreadStateReader.DefaultPeriod;
+
+    private ThreadStateTracker? _states;
+
     public override ProfileKind Kind => _mode switch { SampleMode.Wall => ProfileKind.Wall, SampleMode.Block => ProfileKind.Block, _ => ProfileKind.Cpu };
-    public override long RuntimeKeywords => 0;
+
+    /// <summary>Wall sessions follow contentions for the <c>thread_state</c> label. Not WaitHandle waits: on .NET 10 those
+    /// events are missing for many waits, each would cost two events with stacks, and in-process the session's own reader
+    /// waits would feed the stream; frames carry <c>wait</c> instead.</summary>
+    public override long RuntimeKeywords => _mode == SampleMode.Wall ? RuntimeKeyword.Contention : 0;
+
+    public override void SessionStarting(SessionContext context)
+    {
+        if (_mode == SampleMode.Wall) context.TrackThreadStates(ThreadStatePeriod);
+    }
+
     public override bool NeedsSampleProfiler => true;
 
     /// <summary>Number of samples accepted so far.</summary>
@@ -94,6 +110,8 @@ internal sealed class SampleCollector : EventCollector
             _blockStacks.Clear();
         }
         _context = context;
+        var states = _mode == SampleMode.Wall ? new ThreadStateTracker(source, context) : null;
+        _states = states;
         var threadLabels = new Dictionary<(int Thread, int Managed), SampleLabels>();
         var parser = new SampleProfilerTraceEventParser(source);
         parser.ThreadSample += e =>
@@ -122,11 +140,14 @@ internal sealed class SampleCollector : EventCollector
                 return;
             }
             // The cpu profile keeps off-CPU samples aside until the snapshot weighs them by the thread's measured CPU time.
+            // The wall profile labels each sample with its thread's state.
             int managed = _mode == SampleMode.Cpu && e.Type == ClrThreadSampleType.Managed ? 1 : 0;
+            if (states != null) managed = (int)states.Classify(tid, e, e.Type == ClrThreadSampleType.Managed, stack);
             if (!threadLabels.TryGetValue((tid, managed), out var labels))
             {
                 labels = SampleLabels.None.WithNumber("thread", tid, "");
                 if (_mode == SampleMode.Cpu) labels = labels.WithNumber(OnCpuLabel, managed, "");
+                if (states != null) labels = labels.With(ThreadStateRule.LabelKey, ThreadStateRule.Name((WallThreadState)managed));
                 threadLabels.Add((tid, managed), labels);
             }
             if (context.InProcess) labels = labels.Concat(context.LabelsAt(tid, e.TimeStamp.ToUniversalTime()));
@@ -182,6 +203,7 @@ internal sealed class SampleCollector : EventCollector
         lock (Gate) p = _builder.Build(start, duration, comments);
         var context = _context;
         if (_mode == SampleMode.Cpu) WeighByThreadCpu(p, context?.ThreadCpuNanoseconds(), context?.ProcessCpuNanoseconds());
+        if (_mode == SampleMode.Wall) p.Comments.Add(DescribeThreadStates(_states, context?.ThreadStates));
         // Thread names are resolved last: the name a thread had when last seen, not the one it inherited at creation.
         if (context != null)
         {
@@ -193,6 +215,32 @@ internal sealed class SampleCollector : EventCollector
             }
         }
         return p;
+    }
+
+    /// <summary>One comment line on how the <c>thread_state</c> labels were made: the sources, and the kernel reader's
+    /// period and cost.</summary>
+    private string DescribeThreadStates(ThreadStateTracker? states, ThreadStateReader? reader)
+    {
+        long samples;
+        long withKernel;
+        double lagMs = 0;
+        lock (Gate)
+        {
+            if (states is { MinLagTicks: < long.MaxValue }) lagMs = states.MinLagTicks / (double)TimeSpan.TicksPerMillisecond;
+            samples = states?.Counts.Sum() ?? 0;
+            withKernel = states?.WithKernelReading ?? 0;
+        }
+        string kernel;
+        if (reader == null) kernel = "no kernel thread states (no /proc)";
+        else
+        {
+            long ticks = reader.Ticks;
+            long cpuNs = reader.CpuNanoseconds;
+            double usPerTick = ticks > 0 ? (cpuNs >= 0 ? cpuNs : reader.ReadNanoseconds) / 1000.0 / ticks : 0;
+            kernel = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"kernel thread states from /proc/PID/task/TID/{(reader.ReadsSyscalls ? "schedstat+syscall" : "schedstat+stat+wchan")} every {reader.Period.TotalMilliseconds:0.#} ms ({ticks} readings, {usPerTick:0} µs{(cpuNs >= 0 ? " CPU" : "")} each), for {withKernel} of {samples} samples (least event lag {lagMs:0} ms)");
+        }
+        return "thread_state: contention events, managed-code samples, blocking frames, then the kernel's state; " + kernel;
     }
 
     /// <summary>Turns the sampled time of each thread into on-CPU time. The thread sampler sees where a thread is, not

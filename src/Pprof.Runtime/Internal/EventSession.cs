@@ -69,6 +69,7 @@ internal sealed class EventSession
         var s = new EventSession(session, client, collectors, new SessionContext(processId));
         // Thread names are read from the start: events are processed seconds late (start rundown, time sorting).
         if (sampler) s.Context.TrackThreadNames();
+        foreach (var c in collectors) c.SessionStarting(s.Context);
         // The code jitted before the session, with its IL-to-native maps (the trace log's own start rundown keeps no
         // maps): read alongside the trace log's rundown; code jitted later arrives through the session's own events.
         s._codeRundown = Task.Run(() => CodeRundown.ReadCodeMap(processId, CancellationToken.None));

@@ -24,7 +24,7 @@ internal static class ProfileKinds
     private static readonly List<Entry> s_entries = new()
     {
         new("cpu", "on-CPU time by stack (thread sampler, about 1 ms)", ProfileKind.Cpu, () => new SampleCollector(SampleMode.Cpu)),
-        new("wall", "wall-clock time of every thread, on and off CPU", ProfileKind.Wall, () => new SampleCollector(SampleMode.Wall)),
+        new("wall", "wall-clock time of every thread, on and off CPU, labelled thread_state (running, runnable, sleeping, lock, wait, io)", ProfileKind.Wall, () => new SampleCollector(SampleMode.Wall)),
         new("allocs", "sampled allocations, upscaled (alloc_space, alloc_objects)", ProfileKind.Allocs, () => new AllocationCollector()),
         new("mutex", "lock contention delay by waiting stack", ProfileKind.Mutex, () => new ContentionCollector()),
         new("block", "time blocked in waits (Task.Wait, .Result, WaitOne, Monitor.Wait, SemaphoreSlim.Wait, Sleep, Join)", ProfileKind.Block, () => new SampleCollector(SampleMode.Block)),

@@ -73,6 +73,7 @@ internal sealed partial class SessionContext
             _timer?.Dispose();
             _timer = null;
         }
+        StopThreadStates();
         RefreshThreadNames();
     }
 
