@@ -38,7 +38,15 @@ internal sealed class CpuCollector : EventCollector
     private StackResolver? _resolver;
     private SessionContext? _context;
 
-    public CpuCollector(int? rate = null) => _rate = rate ?? Rate;
+    private readonly string? _mode;
+
+    /// <summary>A cpu collector at <paramref name="rate"/> (default <see cref="Rate"/>); <paramref name="mode"/>
+    /// ("estimated" or "on-cpu") overrides <see cref="ModeVariable"/>.</summary>
+    public CpuCollector(int? rate = null, string? mode = null)
+    {
+        _rate = rate ?? Rate;
+        _mode = mode;
+    }
 
     /// <summary>The rate of the cpu profiles started from now on, in samples per second of CPU time.</summary>
     public static int Rate
@@ -51,9 +59,6 @@ internal sealed class CpuCollector : EventCollector
             Volatile.Write(ref s_rate, value);
         }
     }
-
-    /// <summary>Overrides <see cref="ModeVariable"/> in this process (tests): "estimated", "on-cpu" or null.</summary>
-    internal static string? ForcedMode { get; set; }
 
     public override ProfileKind Kind => ProfileKind.Cpu;
     public override long RuntimeKeywords => 0;
@@ -69,7 +74,7 @@ internal sealed class CpuCollector : EventCollector
         if (_prepared) return;
         _prepared = true;
         _pid = processId;
-        string? mode = ForcedMode ?? Environment.GetEnvironmentVariable(ModeVariable);
+        string? mode = _mode ?? Environment.GetEnvironmentVariable(ModeVariable);
         if (string.Equals(mode?.Trim(), "estimated", StringComparison.OrdinalIgnoreCase))
         {
             _fallback = $"forced by {ModeVariable}=estimated";
