@@ -30,10 +30,8 @@ internal sealed class CpuCollector : EventCollector
 
     private readonly SampleCollector _estimator = new(SampleMode.Cpu);
     private readonly int _rate;
-    private readonly ProcMaps _maps = new();
     private OnCpuSampler? _sampler;
     private bool _prepared;
-    private int _pid;
     private string? _fallback;
     private StackResolver? _resolver;
     private SessionContext? _context;
@@ -73,7 +71,6 @@ internal sealed class CpuCollector : EventCollector
     {
         if (_prepared) return;
         _prepared = true;
-        _pid = processId;
         string? mode = _mode ?? Environment.GetEnvironmentVariable(ModeVariable);
         if (string.Equals(mode?.Trim(), "estimated", StringComparison.OrdinalIgnoreCase))
         {
@@ -82,16 +79,9 @@ internal sealed class CpuCollector : EventCollector
         }
         _sampler = OnCpuSampler.TryStart(processId, _rate, out string? reason);
         if (_sampler == null) _fallback = reason;
-        else _maps.Read(processId);
     }
 
-    public override void SessionEnding()
-    {
-        if (_sampler == null) return;
-        _sampler.Stop();
-        // Modules loaded during the window; the start's reading keeps those unloaded since.
-        _maps.Read(_pid);
-    }
+    public override void SessionEnding() => _sampler?.Stop();
 
     public override void Attach(TraceLogEventSource source, StackResolver resolver, SessionContext context)
     {
@@ -117,6 +107,12 @@ internal sealed class CpuCollector : EventCollector
         var p = BuildOnCpu(start, duration, comments);
         p.Comments.Add(OnCpuMode);
         p.Comments.Add($"cpu time: perf_event task-clock samples of every thread at {_rate} Hz of its CPU time, user-space stacks walked through frame pointers");
+        long sampled = _sampler.Samples * _sampler.PeriodNs;
+        if (_sampler.CountedNs > 0)
+        {
+            p.Comments.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"cpu time: not in samples, {Math.Max(0, _sampler.CountedNs - sampled) / 1e9:0.000}s of the {_sampler.CountedNs / 1e9:0.000}s the threads' task clocks counted (kernel-mode time is counted but not sampled at perf_event_paranoid 2; each thread's last partial period is not sampled)"));
+        }
         if (_sampler.Lost > 0) p.Comments.Add($"{_sampler.Lost} on-CPU samples lost (a ring buffer was full): the profile undercounts");
         if (_sampler.Table.Dropped > 0) p.Comments.Add($"{_sampler.Table.Dropped} on-CPU samples dropped (too many distinct stacks)");
         if (_sampler.ThreadsMissed > 0) p.Comments.Add($"{_sampler.ThreadsMissed} threads could not be sampled (perf buffer limits: kernel.perf_event_mlock_kb, ulimit -l)");
@@ -129,7 +125,7 @@ internal sealed class CpuCollector : EventCollector
         var builder = new ProfileBuilder(
             new[] { new ProfileValueType("samples", "count"), new ProfileValueType("cpu", "nanoseconds") },
             "cpu", new ProfileValueType("cpu", "nanoseconds"), period);
-        var native = new NativeFrames(_maps);
+        var native = new NativeFrames(_sampler.Maps);
         var stacks = new Dictionary<ulong[], Frame[]>(StackComparer.Instance);
         var threadLabels = new Dictionary<int, SampleLabels>();
         var resolver = _resolver;

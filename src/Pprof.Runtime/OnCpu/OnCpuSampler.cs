@@ -27,6 +27,8 @@ internal sealed unsafe class OnCpuSampler : IDisposable
     private readonly HashSet<int> _covered = new();
     private readonly HashSet<int> _uncoveredOnce = new();
     private readonly RawStackTable _table = new();
+    private readonly ProcMaps _maps = new();
+    private int _rescans;
     private readonly byte[] _scratch = GC.AllocateArray<byte>(1 << 16, pinned: true);
     private readonly ulong[] _chain = new ulong[1024];
     private readonly object _gate = new();
@@ -66,6 +68,11 @@ internal sealed unsafe class OnCpuSampler : IDisposable
 
     /// <summary>The samples, after <see cref="Stop"/>.</summary>
     public RawStackTable Table => _table;
+
+    /// <summary>The process's executable mappings seen during the window (read at the start, every rescan for the first
+    /// two seconds, when a library is loaded at start-up, then every two seconds, and at the stop), after
+    /// <see cref="Stop"/>.</summary>
+    public ProcMaps Maps => _maps;
 
     /// <summary>Starts sampling <paramref name="pid"/> at <paramref name="rateHz"/>. Returns null and the reason when
     /// the kernel does not allow it (not Linux, no perf_event_open, perf_event_paranoid, seccomp, no permission).</summary>
@@ -109,6 +116,7 @@ internal sealed unsafe class OnCpuSampler : IDisposable
         reason = null;
         _monoStartNs = MonotonicNs();
         _utcStartTicks = DateTime.UtcNow.Ticks;
+        _maps.Read(_pid);
         var tids = Threads();
         // The main thread first: its buffers then belong to the thread most likely to live as long as the process.
         if (tids != null && tids.Remove(_pid)) tids.Insert(0, _pid);
@@ -202,6 +210,7 @@ internal sealed unsafe class OnCpuSampler : IDisposable
             foreach (int fd in fds)
             {
                 if (!_buffers.Any(b => b != null && b.Fd == fd)) PerfEvents.Close(fd);
+                else lock (_gate) _fds.Add(fd);
             }
             return error;
         }
@@ -290,6 +299,7 @@ internal sealed unsafe class OnCpuSampler : IDisposable
     /// thread has been seen uncovered twice in a row (a fork record may still be on its way).</summary>
     private void Rescan()
     {
+        if (++_rescans <= 8 || _rescans % 8 == 0) _maps.Read(_pid);
         var tids = Threads();
         if (tids == null) return;
         DrainAll();
@@ -406,13 +416,29 @@ internal sealed unsafe class OnCpuSampler : IDisposable
         _reader.Join();
         _reader = null;
         DrainAll();
+        _maps.Read(_pid);
         CloseAll();
     }
+
+    /// <summary>Nanoseconds of CPU time (user and kernel) the sampled threads used while sampled, from the events'
+    /// counts, after <see cref="Stop"/>; -1 when unknown. Samples only cover user time: the kernel drops a task-clock
+    /// sample that falls in kernel mode (kernel samples need perf_event_paranoid below 2), and each thread's last
+    /// partial period is not sampled.</summary>
+    public long CountedNs { get; private set; } = -1;
 
     private void CloseAll()
     {
         lock (_gate)
         {
+            long counted = 0;
+            bool all = _fds.Count > 0;
+            foreach (int fd in _fds)
+            {
+                long c = PerfEvents.ReadCount(fd);
+                if (c < 0) all = false;
+                else counted += c;
+            }
+            if (_fds.Count > 0) CountedNs = all ? counted : -1;
             foreach (int fd in _fds) PerfEvents.Close(fd);
             _fds.Clear();
             for (int i = 0; i < _buffers.Length; i++)

@@ -104,6 +104,14 @@ internal static unsafe partial class PerfEvents
 
     public static void Close(int fd) => CloseFd(fd);
 
+    /// <summary>The event's count (for the task clock: nanoseconds on CPU, user and kernel, its inherited events
+    /// included), or -1.</summary>
+    public static long ReadCount(int fd)
+    {
+        long value = 0;
+        return ReadFd(fd, &value, 8) == 8 ? value : -1;
+    }
+
     public static int Poll(PollFd* fds, int count, int timeoutMs) => PollFds(fds, (nuint)count, timeoutMs);
 
     public static string ErrorName(int errno) => errno switch
@@ -141,6 +149,9 @@ internal static unsafe partial class PerfEvents
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int CloseFd(int fd);
+
+    [LibraryImport("libc", EntryPoint = "read")]
+    private static partial nint ReadFd(int fd, void* buffer, nuint count);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int PollFds(PollFd* fds, nuint count, int timeoutMs);

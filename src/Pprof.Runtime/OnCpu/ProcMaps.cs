@@ -10,10 +10,12 @@ internal sealed class ProcMaps
     public const int MaxMappings = 1 << 16;
 
     private readonly List<Region> _regions = new();
+    private readonly HashSet<Region> _known = new();
     private Region[] _sorted = Array.Empty<Region>();
 
     /// <summary>Adds the executable mappings <paramref name="pid"/> has now (kept when a later reading no longer has
-    /// them: a library unloaded during the window still names its samples). False when the file cannot be read.</summary>
+    /// them: a library unloaded during the window still names its samples). False when the file cannot be read. Not
+    /// thread-safe: one thread reads, <see cref="Find"/> is called once reading is over.</summary>
     public bool Read(int pid)
     {
         try
@@ -22,14 +24,14 @@ internal sealed class ProcMaps
             foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
             {
                 if (++n > MaxMappings) break;
-                if (Parse(line) is { } r && !_regions.Contains(r)) _regions.Add(r);
+                if (Parse(line) is { } r && _known.Add(r)) _regions.Add(r);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
-        _sorted = _regions.OrderBy(r => r.Start).ToArray();
+        if (_sorted.Length != _regions.Count) _sorted = _regions.OrderBy(r => r.Start).ToArray();
         return true;
     }
 
