@@ -60,12 +60,16 @@ public sealed class OnCpuTests
             // Managed frames keep names, files and lines.
             Assert.Contains(p.Functions, f => f.Name == "Pprof.Runtime.TestTarget.OnCpuWorkloads.AllocateHeavily" && f.Filename.EndsWith("Workloads.OnCpu.cs", StringComparison.Ordinal));
 
-            // The whole profile against the kernel's utime+stime of the process over the same window.
+            // The whole profile against the kernel's utime+stime of the process over the same window: every thread was
+            // sampled (the task clocks' counts cover exactly the threads sampled); the samples themselves hold the user
+            // time of threads busy for more than a few periods, the rest is the unsampled frame.
             long total = Sum(p, "cpu", _ => true);
-            string totals = $"profile {total / 1e9:0.000} s, /proc/{target.Id}/stat utime+stime {window.CpuNs / 1e9:0.000} s over the window";
+            long sampled = Sum(p, "cpu", s => !HasFrame(s, CpuCollector.UnsampledFrame));
+            string totals = $"profile {total / 1e9:0.000} s ({sampled / 1e9:0.000} s in stacks), /proc/{target.Id}/stat utime+stime {window.CpuNs / 1e9:0.000} s over the window";
             _output.WriteLine(totals);
             Assert.True(window.CpuNs > 500_000_000L, totals);
             Assert.True(Math.Abs(total - window.CpuNs) <= 0.1 * window.CpuNs, totals);
+            Assert.True(sampled >= 0.7 * window.CpuNs, totals);
         }
         finally
         {

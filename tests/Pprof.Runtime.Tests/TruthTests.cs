@@ -16,7 +16,8 @@ public sealed class TruthTests
         var mine = p.Samples.Where(s => Label(s, "thread_name") == "hot-worker").ToList();
         long total = mine.Sum(s => s.Values[1]);
         long hot = mine.Where(s => HasFrame(s, "Pprof.Runtime.TestTarget.Workloads.HotMethod")).Sum(s => s.Values[1]);
-        Assert.True(mine.Sum(s => s.Values[0]) >= 30, $"only {mine.Sum(s => s.Values[0])} samples on the worker thread");
+        // (100 samples per CPU second: a loaded CI machine may give the thread a fraction of a core.)
+        Assert.True(mine.Sum(s => s.Values[0]) >= 10, $"only {mine.Sum(s => s.Values[0])} samples on the worker thread");
         Assert.True(hot >= 0.9 * total, $"HotMethod has {hot} of {total} ns on its thread");
         // On-CPU time of one busy thread over 3 s: at most the wall time (on a loaded CI machine the thread's CPU time
         // can be well below 3 s).

@@ -110,8 +110,10 @@ internal sealed class CpuCollector : EventCollector
         long sampled = _sampler.Samples * _sampler.PeriodNs;
         if (_sampler.CountedNs > 0)
         {
+            long unsampled = Math.Max(0, _sampler.CountedNs - sampled);
             p.Comments.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"cpu time: not in samples, {Math.Max(0, _sampler.CountedNs - sampled) / 1e9:0.000}s of the {_sampler.CountedNs / 1e9:0.000}s the threads' task clocks counted (kernel-mode time is counted but not sampled at perf_event_paranoid 2; each thread's last partial period is not sampled)"));
+                $"cpu time: {UnsampledFrame} holds {unsampled / 1e9:0.000}s of the {_sampler.CountedNs / 1e9:0.000}s the threads' task clocks counted: kernel-mode time (counted, but not sampled at perf_event_paranoid 2) and each thread's unfinished periods (a thread using less CPU than a period is rarely sampled)"));
+            AddUnsampled(p, unsampled, _sampler.PeriodNs);
         }
         if (_sampler.Lost > 0) p.Comments.Add($"{_sampler.Lost} on-CPU samples lost (a ring buffer was full): the profile undercounts");
         if (_sampler.Table.Dropped > 0) p.Comments.Add($"{_sampler.Table.Dropped} on-CPU samples dropped (too many distinct stacks)");
@@ -160,6 +162,21 @@ internal sealed class CpuCollector : EventCollector
             }
         }
         return p;
+    }
+
+    /// <summary>The frame of the CPU time the task clocks counted but no sample holds.</summary>
+    public const string UnsampledFrame = "[cpu time not sampled]";
+
+    /// <summary>Adds the counted but unsampled CPU time as one sample with a single synthetic frame, so that the profile's
+    /// total is the CPU time the threads used over the window (as Go's, which includes system time).</summary>
+    private static void AddUnsampled(Profile p, long ns, long period)
+    {
+        if (ns <= 0) return;
+        var fn = new Function { Id = (ulong)p.Functions.Count + 1, Name = UnsampledFrame, SystemName = UnsampledFrame };
+        p.Functions.Add(fn);
+        var loc = new Location { Id = (ulong)p.Locations.Count + 1, Mapping = p.Mappings.Count > 0 ? p.Mappings[0] : null, Lines = new[] { new Line(fn, 0) } };
+        p.Locations.Add(loc);
+        p.Samples.Add(new Sample(new[] { loc }, new[] { (long)Math.Round((double)ns / period), ns }));
     }
 
     public override void Reset() => _estimator.Reset();
