@@ -78,6 +78,7 @@ internal sealed class ElfSymbols
             {
                 int o = i * shentsize;
                 if (U32(sh, o + 4) != wanted) continue;
+                if (strings.Count >= 16) break; // names are packed as (table << 26 | offset)
                 ulong off = U64(sh, o + 24), size = U64(sh, o + 32), entsize = U64(sh, o + 56);
                 uint link = U32(sh, o + 40);
                 if (entsize < 24 || size > (ulong)symBudget || off + size > (ulong)length || link >= shnum) continue;
