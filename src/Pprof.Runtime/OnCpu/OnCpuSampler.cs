@@ -32,6 +32,7 @@ internal sealed unsafe class OnCpuSampler : IDisposable
     private readonly byte[] _scratch = GC.AllocateArray<byte>(1 << 16, pinned: true);
     private readonly ulong[] _chain = new ulong[1024];
     private readonly object _gate = new();
+    private readonly object _stopGate = new();
     private Thread? _reader;
     private volatile bool _stopping;
     private long _samples;
@@ -411,13 +412,16 @@ internal sealed unsafe class OnCpuSampler : IDisposable
     /// <summary>Stops sampling and reads what is left in the buffers; the table is complete afterwards.</summary>
     public void Stop()
     {
-        if (_reader == null) return;
-        _stopping = true;
-        _reader.Join();
-        _reader = null;
-        DrainAll();
-        _maps.Read(_pid);
-        CloseAll();
+        lock (_stopGate)
+        {
+            if (_reader == null) return;
+            _stopping = true;
+            _reader.Join();
+            _reader = null;
+            DrainAll();
+            _maps.Read(_pid);
+            CloseAll();
+        }
     }
 
     /// <summary>Nanoseconds of CPU time (user and kernel) the sampled threads used while sampled, from the events'
@@ -452,13 +456,16 @@ internal sealed unsafe class OnCpuSampler : IDisposable
 
     public void Dispose()
     {
-        if (_reader != null)
+        lock (_stopGate)
         {
-            _stopping = true;
-            _reader.Join();
-            _reader = null;
+            if (_reader != null)
+            {
+                _stopping = true;
+                _reader.Join();
+                _reader = null;
+            }
+            CloseAll();
         }
-        CloseAll();
     }
 
     /// <summary>The ring buffer of one CPU, mapped on the first event opened on it.</summary>
