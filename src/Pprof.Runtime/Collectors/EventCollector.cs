@@ -24,6 +24,10 @@ internal abstract class EventCollector
     /// the session then keeps every code body's method and module.</summary>
     public virtual bool NeedsMethodNames => false;
 
+    /// <summary>Whether the collector labels samples with the profiler labels in effect when they were taken: in-process,
+    /// the label history is then recorded while the session runs.</summary>
+    public virtual bool UsesLabels => NeedsSampleProfiler;
+
     /// <summary>Whether the session reads the process's thread names (and CPU times) while it runs.</summary>
     public virtual bool NeedsThreadNames => NeedsSampleProfiler;
 

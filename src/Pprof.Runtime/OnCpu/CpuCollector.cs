@@ -63,6 +63,7 @@ internal sealed class CpuCollector : EventCollector
     public override bool NeedsSampleProfiler => _prepared && _sampler == null;
     public override bool NeedsMethodNames => true;
     public override bool NeedsThreadNames => true;
+    public override bool UsesLabels => true;
 
     /// <summary>Whether the profile is sampled on CPU (known once the session has started).</summary>
     public bool IsOnCpu => _sampler != null;
