@@ -18,7 +18,11 @@ internal static class DotnetTrace
         return null;
     }
 
-    public static async Task Collect(string exe, int pid, string providers, double seconds)
+    /// <summary>dotnet-trace with its default settings (the cpu-sampling profile: the thread sampler and the runtime's
+    /// default events).</summary>
+    public static Task CollectDefault(string exe, int pid, double seconds) => Collect(exe, pid, null, seconds);
+
+    public static async Task Collect(string exe, int pid, string? providers, double seconds)
     {
         string output = Path.Combine(Path.GetTempPath(), $"bench-{pid}-{Guid.NewGuid():N}.nettrace");
         var ts = TimeSpan.FromSeconds(seconds);
@@ -26,9 +30,14 @@ internal static class DotnetTrace
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
-        foreach (var a in new[] { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--providers", providers,
+        foreach (var a in new[] { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture),
                      "--duration", ts.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", output })
             psi.ArgumentList.Add(a);
+        if (providers != null)
+        {
+            psi.ArgumentList.Add("--providers");
+            psi.ArgumentList.Add(providers);
+        }
         using var p = Process.Start(psi)!;
         Bench.CollectorPid = p.Id;
         _ = p.StandardOutput.ReadToEndAsync();

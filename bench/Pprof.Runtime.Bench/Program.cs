@@ -13,13 +13,17 @@ using Pprof.Runtime.TestTarget;
 //   Pprof.Runtime.Bench --always-on [--window SECONDS] [--rounds N] [--settle SECONDS]  (the recommended always-on set
 //       in-process, from outside, and a placebo, interleaved in one worker per workload)
 //   Pprof.Runtime.Bench --collector-cost SECONDS  (the collector's CPU time per event)
+//   Pprof.Runtime.Bench --oncpu [--window SECONDS] [--rounds N] [--settle SECONDS] [--footprint SECONDS] [--stop-seconds SECONDS]
+//       (the cpu profile on-CPU, estimated and dotnet-trace's default, interleaved with a placebo in one worker per
+//       workload; then each collector's CPU seconds and peak RSS over --footprint seconds, and stop to bytes)
 //   Pprof.Runtime.Bench worker cpu|alloc        (internal: the measured process)
 // Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
-bool dotnetTrace = true, paired = false, alwaysOnOnly = false;
+bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false;
+double footprint = 30;
 double settle = 4; // seconds between switching the in-process set on and its window
 Regex? only = null;
 for (int i = 0; i < args.Length; i++)
@@ -34,6 +38,8 @@ for (int i = 0; i < args.Length; i++)
         case "--paired": paired = true; break;
         case "--always-on": alwaysOnOnly = true; break;
         case "--settle": settle = double.Parse(args[++i], inv); break;
+        case "--oncpu": onCpu = true; break;
+        case "--footprint": footprint = double.Parse(args[++i], inv); break;
         case "--collector-cost":
             await CollectorCost.Run(double.Parse(args[++i], inv));
             return 0;
@@ -42,6 +48,7 @@ for (int i = 0; i < args.Length; i++)
 
 string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 if (paired) return await PairedTable();
+if (onCpu) return await OnCpuBench.Run(window, settle, footprint, stopSeconds);
 if (alwaysOnOnly) return AlwaysOnTable();
 Console.WriteLine($"{Bench.Rounds} rounds of {window:0.#} s off / {window:0.#} s on per row, one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
 Console.WriteLine("overhead: median over the rounds of 1 − (ops/s on ÷ ops/s off); worker CPU per op: median change of the worker's CPU time per operation (the profiler's cost inside the worker, whatever the machine's load); cores: CPU seconds per second (worker off and on; the collector's own process while on).");

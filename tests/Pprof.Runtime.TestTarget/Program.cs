@@ -2,6 +2,7 @@ using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
 // Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions linkedlist leak churn idle
+//   spinsleep (5 ms spin, 5 ms sleep) allocheavy (allocation-bound: garbage collections)
 // states: threads named st-STATE that stay blocked in a socket read, on a lock, asleep, in WaitOne, or spinning.
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
 // spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
@@ -38,6 +39,8 @@ foreach (var kind in kinds)
                 case "linkedlist": Workloads.HoldLinkedList(20_000); Thread.Sleep(100); break;
                 case "leak": LeakWorkloads.GrowList(TimeSpan.FromMilliseconds(200)); break;
                 case "churn": LeakWorkloads.ChurnCache(TimeSpan.FromMilliseconds(200)); break;
+                case "spinsleep": OnCpuWorkloads.SpinSleep(TimeSpan.FromMilliseconds(500)); break;
+                case "allocheavy": OnCpuWorkloads.AllocateHeavily(TimeSpan.FromMilliseconds(500)); break;
                 default: Thread.Sleep(100); break;
             }
         }

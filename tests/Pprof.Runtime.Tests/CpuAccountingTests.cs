@@ -34,6 +34,10 @@ public sealed class CpuAccountingTests
         var cpuBefore = process.TotalProcessorTime;
         Profile p;
         long burstsNs;
+        // On-CPU sampling starts each new thread's clock at a full period (per CPU it runs on), so a thread that uses
+        // less CPU than a period is rarely sampled: at Go's 100 Hz the short bursts below (a few ms of CPU each on a
+        // loaded machine) would be mostly invisible. At 1000 Hz, the thread sampler's own resolution, they are not.
+        Profiler.SetCpuProfileRate(1000);
         try
         {
             // A lane of short-lived busy threads (60 ms each) during the window: the periodic /proc reading misses most.
@@ -41,6 +45,7 @@ public sealed class CpuAccountingTests
         }
         finally
         {
+            Profiler.SetCpuProfileRate(100);
             stop.Cancel();
             foreach (var t in steady) t.Join();
         }

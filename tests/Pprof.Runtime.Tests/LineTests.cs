@@ -25,7 +25,8 @@ public sealed class LineTests
         long count = mine.Sum(s => s.Values[0]);
         long total = mine.Sum(s => s.Values[1]);
         long onLoop = mine.Where(s => loopLines.Contains(s.Locations[0].Lines[0].LineNumber)).Sum(s => s.Values[1]);
-        Assert.True(count >= 30, $"only {count} samples in LineLoop");
+        // (100 samples per CPU second: a loaded CI machine may give the thread a fraction of a core.)
+        Assert.True(count >= 10, $"only {count} samples in LineLoop");
         Assert.True(onLoop >= 0.8 * total, $"{onLoop} of {total} ns of LineLoop on its loop lines {string.Join(",", loopLines)}; lines seen: "
             + string.Join(", ", mine.GroupBy(s => s.Locations[0].Lines[0].LineNumber).Select(g => $"{g.Key}={g.Sum(s => s.Values[1])}")));
 

@@ -16,12 +16,13 @@ public sealed class TruthTests
         var mine = p.Samples.Where(s => Label(s, "thread_name") == "hot-worker").ToList();
         long total = mine.Sum(s => s.Values[1]);
         long hot = mine.Where(s => HasFrame(s, "Pprof.Runtime.TestTarget.Workloads.HotMethod")).Sum(s => s.Values[1]);
-        Assert.True(mine.Sum(s => s.Values[0]) >= 30, $"only {mine.Sum(s => s.Values[0])} samples on the worker thread");
+        // (100 samples per CPU second: a loaded CI machine may give the thread a fraction of a core.)
+        Assert.True(mine.Sum(s => s.Values[0]) >= 10, $"only {mine.Sum(s => s.Values[0])} samples on the worker thread");
         Assert.True(hot >= 0.9 * total, $"HotMethod has {hot} of {total} ns on its thread");
-        // On-CPU time of one busy thread over 3 s: at most the wall time (and the thread's own CPU time, which the
-        // profile is weighed by; on a loaded CI machine that can be well below 3 s).
+        // On-CPU time of one busy thread over 3 s: at most the wall time (on a loaded CI machine the thread's CPU time
+        // can be well below 3 s).
         Assert.InRange(total, 100_000_000L, 3_600_000_000L);
-        Assert.Contains(p.Comments, c => c.Contains("schedstat", StringComparison.Ordinal));
+        Assert.Contains("cpu mode: on-cpu", p.Comments);
         // Source positions from the portable PDB.
         Assert.Contains(p.Functions, f => f.Name == "Pprof.Runtime.TestTarget.Workloads.HotMethod" && f.Filename.EndsWith("Workloads.cs", StringComparison.Ordinal) && f.StartLine > 0);
         Assert.All(mine, s => Assert.NotNull(s.NumLabels?["thread"]));

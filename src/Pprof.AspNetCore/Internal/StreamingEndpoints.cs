@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pprof.Profiles;
 using Pprof.Runtime;
 
@@ -45,6 +47,9 @@ internal sealed class StreamingEndpoints
                 return;
             }
             if (context.RequestAborted.IsCancellationRequested) return;
+            // Where Linux does not allow on-CPU sampling the profile is the estimate: say so in the log too.
+            if (kind == ProfileKind.Cpu && profile.Comments.FirstOrDefault(c => c.StartsWith("on-CPU sampling unavailable", StringComparison.Ordinal)) is { } fallback)
+                context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Pprof.AspNetCore").LogWarning("cpu profile: {Fallback}", fallback);
             await PprofResponses.WriteProfile(context, profile, kind == ProfileKind.Cpu ? "profile" : "wall");
         }
         finally

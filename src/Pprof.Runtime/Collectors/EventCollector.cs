@@ -20,6 +20,28 @@ internal abstract class EventCollector
     /// <summary>Whether the collector needs the SampleProfiler provider.</summary>
     public virtual bool NeedsSampleProfiler => false;
 
+    /// <summary>Whether the collector resolves raw instruction pointers (<see cref="StackResolver.FrameOfAddress"/>):
+    /// the session then keeps every code body's method and module.</summary>
+    public virtual bool NeedsMethodNames => false;
+
+    /// <summary>Whether the collector labels samples with the profiler labels in effect when they were taken: in-process,
+    /// the label history is then recorded while the session runs.</summary>
+    public virtual bool UsesLabels => NeedsSampleProfiler;
+
+    /// <summary>Whether the session reads the process's thread names (and CPU times) while it runs.</summary>
+    public virtual bool NeedsThreadNames => NeedsSampleProfiler;
+
+    /// <summary>Called before the session on <paramref name="processId"/> starts, before its providers are chosen
+    /// (<see cref="NeedsSampleProfiler"/> may depend on what happens here).</summary>
+    public virtual void BeforeSession(int processId)
+    {
+    }
+
+    /// <summary>Called when the session is asked to stop (or could not start): the end of the profile's window.</summary>
+    public virtual void SessionEnding()
+    {
+    }
+
     /// <summary>Called when a session for this collector starts, before any event is read: the place to start
     /// session-wide readings the events will be matched with.</summary>
     public virtual void SessionStarting(SessionContext context)

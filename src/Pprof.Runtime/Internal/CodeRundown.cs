@@ -14,7 +14,7 @@ internal static class CodeRundown
     /// <summary>Runs the rundown on <paramref name="processId"/>, calling <paramref name="onMethod"/> for every code body
     /// and <paramref name="onMap"/> for every IL-to-native map, on the reader thread, in the runtime's order. Throws
     /// <see cref="ProfilerException"/> when the process cannot be traced.</summary>
-    public static void Read(int processId, Action<MethodLoadUnloadVerboseTraceData> onMethod, Action<MethodILToNativeMapTraceData>? onMap, CancellationToken cancellationToken)
+    public static void Read(int processId, Action<MethodLoadUnloadVerboseTraceData> onMethod, Action<MethodILToNativeMapTraceData>? onMap, CancellationToken cancellationToken, Action<ModuleLoadUnloadTraceData>? onModule = null)
     {
         var client = ProcessDiscovery.Connect(processId);
         long keywords = RuntimeKeyword.Jit | (onMap != null ? RuntimeKeyword.JittedMethodILToNativeMap : 0);
@@ -39,6 +39,11 @@ internal static class CodeRundown
                     var rundown = new ClrRundownTraceEventParser(source);
                     rundown.MethodDCStopVerbose += onMethod;
                     source.Clr.MethodLoadVerbose += onMethod;
+                    if (onModule != null)
+                    {
+                        rundown.LoaderModuleDCStop += onModule;
+                        source.Clr.LoaderModuleLoad += onModule;
+                    }
                     if (onMap != null)
                     {
                         rundown.MethodILToNativeMapDCStop += onMap;
@@ -63,14 +68,26 @@ internal static class CodeRundown
         }
     }
 
-    /// <summary>The jitted code bodies of <paramref name="processId"/> with their IL-to-native maps.</summary>
-    public static NativeCodeMap ReadCodeMap(int processId, CancellationToken cancellationToken)
+    /// <summary>The jitted code bodies of <paramref name="processId"/> with their IL-to-native maps; with
+    /// <paramref name="withNames"/>, also each body's method and the modules' files, to resolve raw instruction
+    /// pointers (on-CPU samples).</summary>
+    public static NativeCodeMap ReadCodeMap(int processId, CancellationToken cancellationToken, bool withNames = false)
     {
         var map = new NativeCodeMap();
         Read(processId,
-            d => map.OnLoad(d.ThreadID, d.MethodID, d.MethodStartAddress, d.MethodSize),
+            d => map.OnLoad(d.ThreadID, d.MethodID, d.MethodStartAddress, d.MethodSize, withNames ? Identify(d) : null),
             d => map.OnMap(d.ThreadID, d.MethodID, d.MethodExtent, d.CountOfMapEntries, d.ILOffset, d.NativeOffset),
-            cancellationToken);
+            cancellationToken,
+            withNames ? d => map.OnModule(d.ModuleID, d.ModuleILPath) : null);
         return map;
+    }
+
+    /// <summary>The method of a load event, named as the trace log names it (namespace.name and the signature's
+    /// arguments).</summary>
+    public static NativeCodeMap.MethodIdentity Identify(MethodLoadUnloadVerboseTraceData d)
+    {
+        string sig = d.MethodSignature ?? "";
+        int paren = sig.IndexOf('(');
+        return new NativeCodeMap.MethodIdentity(d.MethodNamespace + "." + d.MethodName + (paren >= 0 ? sig[paren..] : ""), d.ModuleID, d.MethodToken);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class EventSession
     private readonly EventPipeSession _session;
     private readonly Thread _reader;
     private readonly ManualResetEventSlim _done = new(false);
+    private readonly IReadOnlyList<EventCollector> _collectors;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TraceLogEventSource? _source;
     private Task<NativeCodeMap>? _codeRundown;
@@ -26,6 +27,7 @@ internal sealed class EventSession
     private EventSession(EventPipeSession session, DiagnosticsClient client, IReadOnlyList<EventCollector> collectors, SessionContext context)
     {
         _session = session;
+        _collectors = collectors;
         Context = context;
         _reader = new Thread(() => Read(client, collectors)) { IsBackground = true, Name = "pprof-events" };
     }
@@ -53,9 +55,11 @@ internal sealed class EventSession
     /// is the runtime's connection when it connected to us (launch mode), otherwise one is opened by process id.</summary>
     public static EventSession Start(int processId, IReadOnlyList<EventCollector> collectors, DiagnosticsClient? client = null, int bufferMB = 256)
     {
-        var providers = Providers(collectors);
-        bool sampler = collectors.Any(c => c.NeedsSampleProfiler);
         client ??= ProcessDiscovery.Connect(processId);
+        foreach (var c in collectors) c.BeforeSession(processId);
+        var providers = Providers(collectors);
+        bool threadNames = collectors.Any(c => c.NeedsThreadNames);
+        bool methodNames = collectors.Any(c => c.NeedsMethodNames);
         EventPipeSession session;
         try
         {
@@ -63,16 +67,17 @@ internal sealed class EventSession
         }
         catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or ServerErrorException or IOException or TimeoutException)
         {
+            foreach (var c in collectors) c.SessionEnding();
             throw ProcessDiscovery.Explain(processId, e);
         }
         if (ReadsThroughEventLoop) ReadThroughEventLoop(session.EventStream);
         var s = new EventSession(session, client, collectors, new SessionContext(processId));
         // Thread names are read from the start: events are processed seconds late (start rundown, time sorting).
-        if (sampler) s.Context.TrackThreadNames();
+        if (threadNames) s.Context.TrackThreadNames();
         foreach (var c in collectors) c.SessionStarting(s.Context);
         // The code jitted before the session, with its IL-to-native maps (the trace log's own start rundown keeps no
         // maps): read alongside the trace log's rundown; code jitted later arrives through the session's own events.
-        s._codeRundown = Task.Run(() => CodeRundown.ReadCodeMap(processId, CancellationToken.None));
+        s._codeRundown = Task.Run(() => CodeRundown.ReadCodeMap(processId, CancellationToken.None, methodNames));
         s._reader.Start();
         return s;
     }
@@ -128,7 +133,7 @@ internal sealed class EventSession
             using var source = TraceLog.CreateFromEventPipeSession(_session, TraceLog.EventPipeRundownConfiguration.Enable(client));
             _source = source;
             Trace?.Invoke("reader: trace log ready (start rundown done)");
-            var resolver = new StackResolver(Context.InProcess);
+            var resolver = new StackResolver(Context.InProcess, keepMethodNames: collectors.Any(c => c.NeedsMethodNames));
             resolver.Attach(source);
             AddCodeRundown(resolver.Code);
             foreach (var c in collectors) c.Attach(source, resolver, Context);
@@ -179,6 +184,7 @@ internal sealed class EventSession
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             Context.EndCpuWindow();
+            foreach (var c in _collectors) c.SessionEnding();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             bool stopAnswered = SelfSessionStop.Stop(_session, _done.WaitHandle, timeout);
             Trace?.Invoke($"stop: runtime answered after {clock.ElapsedMilliseconds} ms: {stopAnswered}");

@@ -17,6 +17,7 @@ internal sealed class NativeCodeMap
     private readonly List<ulong> _recent = new();
     private readonly Dictionary<(int Thread, long Method), ulong> _awaitingMap = new();
     private readonly Dictionary<(int Thread, long Method), int[]> _earlyMaps = new();
+    private readonly Dictionary<long, string> _modules = new();
     private ulong[] _starts = Array.Empty<ulong>();
     private CodeBody[] _sorted = Array.Empty<CodeBody>();
 
@@ -24,8 +25,9 @@ internal sealed class NativeCodeMap
     public int Count => _byStart.Count;
 
     /// <summary>Records a body of <paramref name="size"/> bytes at <paramref name="start"/>, loaded on
-    /// <paramref name="thread"/>; a later body at the same start replaces it.</summary>
-    public void OnLoad(int thread, long methodId, ulong start, int size)
+    /// <paramref name="thread"/>; a later body at the same start replaces it. <paramref name="method"/> names the
+    /// method when raw instruction pointers are to be resolved through this map (on-CPU samples); null otherwise.</summary>
+    public void OnLoad(int thread, long methodId, ulong start, int size, MethodIdentity? method = null)
     {
         if (start == 0 || size <= 0) return;
         var key = (thread, methodId);
@@ -35,7 +37,7 @@ internal sealed class NativeCodeMap
             if (_awaitingMap.Count >= PendingLimit) _awaitingMap.Clear();
             _awaitingMap[key] = start;
         }
-        _byStart[start] = new CodeBody(start, (uint)size, early);
+        _byStart[start] = new CodeBody(start, (uint)size, early, method);
         _recent.Add(start);
         if (_recent.Count >= RecentLimit) Merge();
     }
@@ -72,9 +74,30 @@ internal sealed class NativeCodeMap
         }
     }
 
+    /// <summary>Records the file of module <paramref name="moduleId"/> (module load and rundown events).</summary>
+    public void OnModule(long moduleId, string path)
+    {
+        if (moduleId != 0 && !string.IsNullOrEmpty(path) && _modules.Count < PendingLimit * 4) _modules[moduleId] = path;
+    }
+
+    /// <summary>The method whose code holds <paramref name="address"/> (loaded with its identity), its code start and
+    /// its module's file ("" when unknown); false when the address is in no such body.</summary>
+    public bool TryFindMethod(ulong address, out ulong start, out MethodIdentity? method, out string modulePath)
+    {
+        start = 0;
+        method = null;
+        modulePath = "";
+        if (!Find(address, out var body) || body.Method == null) return false;
+        start = body.Start;
+        method = body.Method;
+        modulePath = _modules.GetValueOrDefault(body.Method.ModuleId) ?? "";
+        return true;
+    }
+
     /// <summary>Adds the bodies of <paramref name="other"/> (a rundown read elsewhere) that this map does not know.</summary>
     public void AddMissing(NativeCodeMap other)
     {
+        foreach (var (id, path) in other._modules) _modules.TryAdd(id, path);
         foreach (var (start, body) in other._byStart) _byStart.TryAdd(start, body);
         Merge();
     }
@@ -119,7 +142,11 @@ internal sealed class NativeCodeMap
         Array.Sort(_starts, _sorted);
     }
 
-    private readonly record struct CodeBody(ulong Start, uint Size, int[]? Map)
+    /// <summary>What a code body is: the runtime's full method name (namespace.name(signature arguments), as the trace
+    /// log spells it), its module and metadata token.</summary>
+    internal sealed record MethodIdentity(string FullName, long ModuleId, int Token);
+
+    private readonly record struct CodeBody(ulong Start, uint Size, int[]? Map, MethodIdentity? Method = null)
     {
         public bool Contains(ulong address) => address >= Start && address - Start < Size;
 

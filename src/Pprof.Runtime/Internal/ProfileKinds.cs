@@ -23,7 +23,7 @@ internal static class ProfileKinds
 
     private static readonly List<Entry> s_entries = new()
     {
-        new("cpu", "on-CPU time by stack (thread sampler, about 1 ms)", ProfileKind.Cpu, () => new SampleCollector(SampleMode.Cpu)),
+        new("cpu", "on-CPU time by stack, native frames included (every thread sampled on its own CPU clock through perf_event_open, 100 Hz; where Linux does not allow it, estimated from the runtime's thread sampler)", ProfileKind.Cpu, () => new OnCpu.CpuCollector()),
         new("wall", "wall-clock time of every thread, on and off CPU, labelled thread_state (running, runnable, sleeping, lock, wait, io)", ProfileKind.Wall, () => new SampleCollector(SampleMode.Wall)),
         new("allocs", "sampled allocations, upscaled (alloc_space, alloc_objects)", ProfileKind.Allocs, () => new AllocationCollector()),
         new("mutex", "lock contention delay by waiting stack", ProfileKind.Mutex, () => new ContentionCollector()),

@@ -89,7 +89,7 @@ internal static class SessionCollection
     /// and its exit is the normal end of the collection.</summary>
     public static async Task<Profile[]> CollectAsync(int pid, IReadOnlyList<EventCollector> collectors, TimeSpan duration, IProgress<CollectionProgress>? progress, CancellationToken ct, RuntimeConnection? connection = null)
     {
-        bool labels = pid == Environment.ProcessId && collectors.Any(c => c.NeedsSampleProfiler);
+        bool labels = pid == Environment.ProcessId && collectors.Any(c => c.UsesLabels);
         if (labels) LabelTracker.BeginRecording();
         try
         {

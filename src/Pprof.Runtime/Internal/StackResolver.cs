@@ -21,11 +21,18 @@ internal sealed class StackResolver
     private readonly Dictionary<string, MethodSource> _sourceByName = new(StringComparer.Ordinal);
     private readonly bool _inProcess;
 
-    public StackResolver(bool inProcess, int maxDepth = 256)
+    private readonly Dictionary<ulong, MethodSource> _sourceByStart = new();
+
+    public StackResolver(bool inProcess, int maxDepth = 256, bool keepMethodNames = false)
     {
         _inProcess = inProcess;
         MaxDepth = maxDepth;
+        KeepsMethodNames = keepMethodNames;
     }
+
+    /// <summary>Whether <see cref="Code"/> keeps each body's method and module, so that raw instruction pointers (on-CPU
+    /// samples) can be resolved with <see cref="FrameOfAddress"/>.</summary>
+    public bool KeepsMethodNames { get; }
 
     public int MaxDepth { get; }
 
@@ -35,7 +42,8 @@ internal sealed class StackResolver
     /// <summary>Feeds <see cref="Code"/> from the session's method load and IL-to-native map events.</summary>
     public void Attach(TraceEventDispatcher source)
     {
-        source.Clr.MethodLoadVerbose += d => Code.OnLoad(d.ThreadID, d.MethodID, d.MethodStartAddress, d.MethodSize);
+        source.Clr.MethodLoadVerbose += d => Code.OnLoad(d.ThreadID, d.MethodID, d.MethodStartAddress, d.MethodSize, KeepsMethodNames ? CodeRundown.Identify(d) : null);
+        if (KeepsMethodNames) source.Clr.LoaderModuleLoad += d => Code.OnModule(d.ModuleID, d.ModuleILPath);
         source.Clr.MethodILToNativeMap += d => Code.OnMap(d.ThreadID, d.MethodID, d.MethodExtent, d.CountOfMapEntries, d.ILOffset, d.NativeOffset);
     }
 
@@ -140,14 +148,42 @@ internal sealed class StackResolver
         return frame;
     }
 
+    /// <summary>The frame of a raw instruction pointer (an on-CPU sample's call chain, leaf first) in managed code the
+    /// runtime reported (jitted, or precompiled code it loaded), named, placed and mapped as <see cref="Resolve"/> does
+    /// for event stacks; null when the address is in no such code (native code, stubs). Needs
+    /// <see cref="KeepsMethodNames"/>.</summary>
+    public Frame? FrameOfAddress(ulong address, bool leaf)
+    {
+        var key = (address, leaf);
+        if (_frames.TryGetValue(key, out var frame)) return frame;
+        ulong lookup = leaf || address == 0 ? address : address - 1;
+        if (!Code.TryFindMethod(lookup, out ulong start, out var method, out string modulePath) || method == null) return null;
+        if (!_sourceByStart.TryGetValue(start, out var src))
+        {
+            src = SourceOf(method.FullName, modulePath, method.Token);
+            _sourceByStart.Add(start, src);
+        }
+        int il = Code.ILOffset(lookup, out _);
+        long line = src.StartLine;
+        if (il >= 0 && src.File.Length > 0 && PdbLines.TryGet(src.ModulePath, src.Token, il, out _, out _, out long ilLine)) line = ilLine;
+        frame = new Frame(src.Name, src.Full, src.ModulePath, src.File, src.StartLine, line, address, Frame.JitMapping);
+        _frames.Add(key, frame);
+        return frame;
+    }
+
     /// <summary>The method's name, module, token and source file (with its first line), looked up once per method.</summary>
     private MethodSource SourceOf(TraceMethod m)
     {
         if (_methods.TryGetValue((int)m.MethodIndex, out var src)) return src;
-        string full = m.FullMethodName ?? "";
+        src = SourceOf(m.FullMethodName ?? "", m.MethodModuleFile?.FilePath ?? "", m.MethodToken);
+        _methods.Add((int)m.MethodIndex, src);
+        return src;
+    }
+
+    private MethodSource SourceOf(string full, string modulePath, int token)
+    {
+        MethodSource src;
         string name = FrameNames.Format(full);
-        string modulePath = m.MethodModuleFile?.FilePath ?? "";
-        int token = m.MethodToken;
         bool found = PdbLines.TryGet(modulePath, token, -1, out string file, out long startLine, out _);
         if (!found && _inProcess)
         {
@@ -172,7 +208,6 @@ internal sealed class StackResolver
             // Another version of the method (another tier) may have been resolved: same source.
             src = _sourceByName.GetValueOrDefault(full) ?? new MethodSource(name, full, modulePath, 0, "", 0);
         }
-        _methods.Add((int)m.MethodIndex, src);
         return src;
     }
 

@@ -54,7 +54,25 @@ internal static class CollectCommand
         target.AddTo(command);
         command.Add(duration);
         command.Add(output);
-        command.SetAction(r => Run(r, kind, target, duration, output, context));
+        Option<int?>? rate = null;
+        if (kind.Name == "cpu")
+        {
+            rate = new Option<int?>("--rate")
+            {
+                Description = "Samples per second of each thread's CPU time (Go's runtime.SetCPUProfileRate): 1 to 1000, default 100.",
+                HelpName = "hz",
+            };
+            rate.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int?>() is int hz && (hz < 1 || hz > 1000)) r.AddError($"--rate {hz}: give 1 to 1000 samples per second");
+            });
+            command.Add(rate);
+        }
+        command.SetAction(r =>
+        {
+            if (rate != null && r.GetValue(rate) is int hz) Profiler.SetCpuProfileRate(hz);
+            return Run(r, kind, target, duration, output, context);
+        });
         return command;
     }
 
@@ -198,7 +216,7 @@ internal static class CollectCommand
             return 1;
         }
         // Problems (lost events, a partial profile, a forced stop) go to stderr too; descriptive comments do not.
-        foreach (var c in profile.Comments.Skip(1).Where(c => !c.StartsWith("cpu time:", StringComparison.Ordinal))) err.WriteLine("dotnet-pprof collect: " + c);
+        foreach (var c in profile.Comments.Skip(1).Where(c => !c.StartsWith("cpu time:", StringComparison.Ordinal) && !c.StartsWith("cpu mode:", StringComparison.Ordinal))) err.WriteLine("dotnet-pprof collect: " + c);
         try
         {
             file.Write(profile);
