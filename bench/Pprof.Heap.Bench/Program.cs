@@ -7,8 +7,9 @@ namespace Pprof.Heap.Bench;
 
 /// <summary>Heap and goroutine profile benchmark. The profiled application is a child process (this program in
 /// target mode) holding N live objects or N pending tasks; the profiler runs here, so its peak memory is this
-/// process's peak RSS (VmHWM). Usage: Pprof.Runtime.Bench [heap N...] [goroutine N...]; default heap 1000000 10000000
-/// goroutine 10000.</summary>
+/// process's peak RSS (VmHWM). Usage: Pprof.Heap.Bench [heap N...] [goroutine N...] [goroutine-self N...]; default
+/// heap 1000000 10000000 goroutine 10000. <c>goroutine-self</c> has the target take its own goroutine profile
+/// (<c>Profiler.Lookup("goroutine")</c>, the in-process path) and measures its pause the same way.</summary>
 internal static class Program
 {
     private static int Main(string[] args)
@@ -25,6 +26,7 @@ internal static class Program
         foreach (var (kind, n) in runs)
         {
             if (kind == "heap") RunHeap(n);
+            else if (kind == "goroutine-self") RunGoroutineInProcess(n);
             else RunGoroutine(n);
         }
         return 0;
@@ -86,11 +88,40 @@ internal static class Program
             sw.Stop();
             double frozen = Gap(target);
             double dumpMb = Comment(profile, @"with its heap \(([0-9.]+) MB in "), dumpMs = Comment(profile, @" MB in ([0-9.]+) ms");
+            double suspendedMs = Comment(profile, @"^target suspended ([0-9.]+) ms"), copiedMb = Comment(profile, @", then ([0-9.]+) MB of resident"), stopMs = Comment(profile, @"threads stopped in ([0-9.]+) ms");
+            string how = double.IsNaN(suspendedMs)
+                ? string.Create(CultureInfo.InvariantCulture, $"dump written in {dumpMs:0} ms, {dumpMb:0} MB")
+                : string.Create(CultureInfo.InvariantCulture, $"ptrace stop {suspendedMs:0} ms of which stopping the threads {stopMs:0} ms, {copiedMb:0.0} MB copied");
             long pending = profile.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
             var ms = new MemoryStream();
             profile.Write(ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; dump written in {dumpMs:0} ms, {dumpMb:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; {how}) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+        }
+        finally
+        {
+            target.Kill();
+            target.WaitForExit();
+        }
+    }
+
+    private static void RunGoroutineInProcess(int n)
+    {
+        using var target = StartTarget("target-tasks", n);
+        try
+        {
+            Thread.Sleep(1000);
+            double idle = Gap(target);
+            ResetGap(target);
+            target.StandardInput.WriteLine("self");
+            target.StandardInput.Flush();
+            string line;
+            do line = target.StandardOutput.ReadLine() ?? throw new InvalidOperationException("target exited");
+            while (!line.StartsWith("self ", StringComparison.Ordinal));
+            double frozen = Gap(target);
+            string[] parts = line.Split(' ', 4);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| goroutine in-process | {n:N0} ({long.Parse(parts[1], CultureInfo.InvariantCulture):N0} pending in profile) | {parts[2]} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; {parts[3]}) | (target) | |"));
         }
         finally
         {
@@ -124,6 +155,14 @@ internal static class Program
             while ((line = Console.ReadLine()) != null)
             {
                 if (line == "reset") Interlocked.Exchange(ref s_maxGapTicks, 0);
+                else if (line == "self")
+                {
+                    var sw = Stopwatch.StartNew();
+                    var p = Pprof.Runtime.Profiler.Lookup("goroutine")!.Build();
+                    long pending = p.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
+                    string how = p.Comments.FirstOrDefault(c => c.StartsWith("the process was frozen", StringComparison.Ordinal) || c.StartsWith("target suspended", StringComparison.Ordinal)) ?? "";
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"self {pending} {sw.Elapsed.TotalSeconds:0.00} {how}"));
+                }
                 else if (line == "gap") Console.WriteLine((Interlocked.Read(ref s_maxGapTicks) * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture));
             }
         }) { IsBackground = true, Name = "heartbeat control" }.Start();
