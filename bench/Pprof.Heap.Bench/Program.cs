@@ -32,22 +32,32 @@ internal static class Program
         return 0;
     }
 
-    private static Process StartTarget(string mode, int n)
+    /// <summary>Starts the target through <c>sh</c>, so that it is not this process's child: .NET reaps its children
+    /// with waitpid on SIGCHLD, and a goroutine snapshot's ptrace stop of a child would read as its exit (the profiler
+    /// then falls back to a dump). The shell's pipes are the target's; its pid comes on the "ready PID" line.</summary>
+    private static Process StartTarget(string mode, int n, out int pid)
     {
-        var psi = new ProcessStartInfo("dotnet", new[] { typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
+        var psi = new ProcessStartInfo("/bin/sh", new[] { "-c", "dotnet \"$@\"; true", "sh", typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
         {
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
         };
         var p = Process.Start(psi)!;
         string? line = p.StandardOutput.ReadLine();
-        if (line == null || !line.StartsWith("ready", StringComparison.Ordinal)) throw new InvalidOperationException("target failed: " + line);
+        if (line == null || !line.StartsWith("ready ", StringComparison.Ordinal)) throw new InvalidOperationException("target failed: " + line);
+        pid = int.Parse(line[6..], CultureInfo.InvariantCulture);
         return p;
+    }
+
+    private static void StopTarget(Process shell, int pid)
+    {
+        try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+        shell.WaitForExit();
     }
 
     private static void RunHeap(int n)
     {
-        using var target = StartTarget("target-heap", n);
+        using var target = StartTarget("target-heap", n, out int pid);
         try
         {
             long baseline = PeakRss();
@@ -56,7 +66,7 @@ internal static class Program
             double idle = Gap(target);
             ResetGap(target);
             var sw = Stopwatch.StartNew();
-            var profile = HeapProfiler.Collect(target.Id, new HeapProfileOptions { BufferMB = 4096 });
+            var profile = HeapProfiler.Collect(pid, new HeapProfileOptions { BufferMB = 4096 });
             sw.Stop();
             double frozen = Gap(target);
             double pauseMs = Comment(profile, @"\(pause ([0-9.]+) ms\)");
@@ -69,14 +79,13 @@ internal static class Program
         }
         finally
         {
-            target.Kill();
-            target.WaitForExit();
+            StopTarget(target, pid);
         }
     }
 
     private static void RunGoroutine(int n)
     {
-        using var target = StartTarget("target-tasks", n);
+        using var target = StartTarget("target-tasks", n, out int pid);
         try
         {
             ResetPeakRss();
@@ -84,7 +93,7 @@ internal static class Program
             double idle = Gap(target);
             ResetGap(target);
             var sw = Stopwatch.StartNew();
-            var profile = GoroutineProfiler.Collect(target.Id);
+            var profile = GoroutineProfiler.Collect(pid);
             sw.Stop();
             double frozen = Gap(target);
             double dumpMb = Comment(profile, @"with its heap \(([0-9.]+) MB in "), dumpMs = Comment(profile, @" MB in ([0-9.]+) ms");
@@ -100,14 +109,13 @@ internal static class Program
         }
         finally
         {
-            target.Kill();
-            target.WaitForExit();
+            StopTarget(target, pid);
         }
     }
 
     private static void RunGoroutineInProcess(int n)
     {
-        using var target = StartTarget("target-tasks", n);
+        using var target = StartTarget("target-tasks", n, out int pid);
         try
         {
             Thread.Sleep(1000);
@@ -125,8 +133,7 @@ internal static class Program
         }
         finally
         {
-            target.Kill();
-            target.WaitForExit();
+            StopTarget(target, pid);
         }
     }
 
@@ -280,7 +287,7 @@ internal static class Program
         var never = new TaskCompletionSource();
         for (int i = 0; i < n; i++) s_tasks.Add(Pending(never));
         StartHeartbeat();
-        Console.WriteLine("ready");
+        Console.WriteLine("ready " + Environment.ProcessId);
         Thread.Sleep(Timeout.Infinite);
         return 0;
     }

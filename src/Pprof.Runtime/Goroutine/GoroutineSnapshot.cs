@@ -26,8 +26,15 @@ internal static class GoroutineSnapshot
         {
             ProcessMemorySnapshot? snapshot = null;
             string? why = null;
-            try { snapshot = ProcessMemorySnapshot.Take(pid); }
-            catch (ProfilerException e) { why = e.Message; }
+            // A child this process started: the runtime reaps its children with waitpid when SIGCHLD arrives, and the
+            // child's ptrace stop would then read as its exit (Process.HasExited turns true, Kill does nothing).
+            if (Internal.ProcStat.Fields($"/proc/{pid}/stat") is [_, { } ppid, ..] && ppid == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                why = "the target is a child of this process (its stop would read as its exit to the .NET process APIs)";
+            else
+            {
+                try { snapshot = ProcessMemorySnapshot.Take(pid); }
+                catch (ProfilerException e) { why = e.Message; }
+            }
             if (snapshot != null)
             {
                 using (snapshot)
