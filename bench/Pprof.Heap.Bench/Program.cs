@@ -7,9 +7,12 @@ namespace Pprof.Heap.Bench;
 
 /// <summary>Heap and goroutine profile benchmark. The profiled application is a child process (this program in
 /// target mode) holding N live objects or N pending tasks; the profiler runs here, so its peak memory is this
-/// process's peak RSS (VmHWM). Usage: Pprof.Heap.Bench [heap N...] [goroutine N...] [goroutine-self N...]; default
-/// heap 1000000 10000000 goroutine 10000. <c>goroutine-self</c> has the target take its own goroutine profile
-/// (<c>Profiler.Lookup("goroutine")</c>, the in-process path) and measures its pause the same way.</summary>
+/// process's peak RSS (VmHWM). Usage: Pprof.Heap.Bench [heap N...] [goroutine N...] [goroutine-dump N...]
+/// [goroutine-self N...]; default heap 1000000 10000000 goroutine 10000. <c>goroutine</c> stops the target with ptrace
+/// and copies its memory; <c>goroutine-dump</c> starts the target as a child, which the profiler snapshots through a
+/// dump with heap instead (the former path); <c>goroutine-heap</c> takes it of a target holding N live objects (how the
+/// pause grows with the heap); <c>goroutine-self</c> has the target take its own goroutine profile
+/// (<c>Profiler.Lookup("goroutine")</c>, the in-process path, also a dump). Pauses by the target's heartbeat.</summary>
 internal static class Program
 {
     private static int Main(string[] args)
@@ -27,6 +30,8 @@ internal static class Program
         {
             if (kind == "heap") RunHeap(n);
             else if (kind == "goroutine-self") RunGoroutineInProcess(n);
+            else if (kind == "goroutine-dump") RunGoroutine(n, child: true);
+            else if (kind == "goroutine-heap") RunGoroutine(n, mode: "target-heap");
             else RunGoroutine(n);
         }
         return 0;
@@ -35,9 +40,10 @@ internal static class Program
     /// <summary>Starts the target through <c>sh</c>, so that it is not this process's child: .NET reaps its children
     /// with waitpid on SIGCHLD, and a goroutine snapshot's ptrace stop of a child would read as its exit (the profiler
     /// then falls back to a dump). The shell's pipes are the target's; its pid comes on the "ready PID" line.</summary>
-    private static Process StartTarget(string mode, int n, out int pid)
+    private static Process StartTarget(string mode, int n, out int pid, bool child = false)
     {
-        var psi = new ProcessStartInfo("/bin/sh", new[] { "-c", "dotnet \"$@\"; true", "sh", typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
+        string dll = typeof(Program).Assembly.Location, count = n.ToString(CultureInfo.InvariantCulture);
+        var psi = new ProcessStartInfo(child ? "dotnet" : "/bin/sh", child ? new[] { dll, mode, count } : new[] { "-c", "dotnet \"$@\"; true", "sh", dll, mode, count })
         {
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
@@ -83,9 +89,11 @@ internal static class Program
         }
     }
 
-    private static void RunGoroutine(int n)
+    /// <summary>A goroutine snapshot from here. <paramref name="child"/>: the target is this process's child, which
+    /// the profiler snapshots through a dump written by createdump (the former path, for comparison).</summary>
+    private static void RunGoroutine(int n, bool child = false, string mode = "target-tasks")
     {
-        using var target = StartTarget("target-tasks", n, out int pid);
+        using var target = StartTarget(mode, n, out int pid, child);
         try
         {
             ResetPeakRss();
@@ -105,7 +113,7 @@ internal static class Program
             var ms = new MemoryStream();
             profile.Write(ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; {how}) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+                $"| goroutine{(mode == "target-heap" ? " (heap target)" : "")} | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; {how}) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
         }
         finally
         {
