@@ -10,8 +10,8 @@ namespace Pprof.Heap.Bench;
 /// process's peak RSS (VmHWM). Usage: Pprof.Heap.Bench [heap N...] [goroutine N...] [goroutine-dump N...]
 /// [goroutine-self N...]; default heap 1000000 10000000 goroutine 10000. <c>goroutine</c> stops the target with ptrace
 /// and copies its memory; <c>goroutine-dump</c> starts the target as a child, which the profiler snapshots through a
-/// dump with heap instead (the former path); <c>goroutine-heap</c> takes it of a target holding N live objects (how the
-/// pause grows with the heap); <c>goroutine-self</c> has the target take its own goroutine profile
+/// dump with heap instead (the former path); <c>goroutine-heap</c> (<c>goroutine-heap-dump</c>) takes it of a target
+/// holding N live objects (how the pause grows with the heap); <c>goroutine-self</c> has the target take its own goroutine profile
 /// (<c>Profiler.Lookup("goroutine")</c>, the in-process path, also a dump). Pauses by the target's heartbeat.</summary>
 internal static class Program
 {
@@ -32,6 +32,7 @@ internal static class Program
             else if (kind == "goroutine-self") RunGoroutineInProcess(n);
             else if (kind == "goroutine-dump") RunGoroutine(n, child: true);
             else if (kind == "goroutine-heap") RunGoroutine(n, mode: "target-heap");
+            else if (kind == "goroutine-heap-dump") RunGoroutine(n, child: true, mode: "target-heap");
             else RunGoroutine(n);
         }
         return 0;
