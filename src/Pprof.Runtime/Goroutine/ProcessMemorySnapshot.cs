@@ -9,13 +9,14 @@ using Microsoft.Win32.SafeHandles;
 namespace Pprof.Runtime.Goroutine;
 
 /// <summary>A ClrMD data reader over a copy of a live process's writable memory, taken while the process was
-/// suspended by ptrace: every thread is stopped, the writable mappings (GC heap, stacks, the runtime's own data) are
-/// copied with <c>process_vm_readv</c> and the threads' registers saved, then the process resumes. ClrMD then reads
-/// the copy at leisure; memory that was not writable (code, images) is read from the live process, where it has not
-/// changed. The pause is the copy, not the analysis.</summary>
+/// stopped by ptrace: every thread is stopped, the resident pages of the writable mappings (GC heap, stacks, the
+/// runtime's own data) are copied with <c>process_vm_readv</c> into memory prepared beforehand and the threads'
+/// registers saved, then the process resumes. ClrMD then reads the copy at leisure; memory that was not copied (code,
+/// images, pages never touched) is read from the live process, where it has not changed. The pause is the copy, not
+/// the analysis.</summary>
 internal sealed partial class ProcessMemorySnapshot : IDataReader, IThreadReader, IDisposable
 {
-    // Regions are copied in pieces of at most this many bytes (one array each).
+    // Runs of resident pages are copied in pieces of at most this many bytes.
     private const int MaxChunk = 64 << 20;
     private const int ContextBytes = 4096;
     private const int PagemapBatch = 4096;
