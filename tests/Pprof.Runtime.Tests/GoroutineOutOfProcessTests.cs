@@ -65,4 +65,31 @@ public sealed class GoroutineOutOfProcessTests
             shell.WaitForExit(10_000);
         }
     }
+
+    [Fact]
+    public void AChildOfThisProcessIsSnapshottedThroughADumpAndSaysSo()
+    {
+        string target = typeof(Workloads).Assembly.Location;
+        var psi = new ProcessStartInfo("dotnet", new[] { target, "120", "pending", "idle" }) { RedirectStandardOutput = true };
+        using var proc = Process.Start(psi)!;
+        try
+        {
+            string? line;
+            while ((line = proc.StandardOutput.ReadLine()) != null && !line.StartsWith("pending ", StringComparison.Ordinal)) { }
+            Assert.Equal($"pending {PendingWorkloads.Count}", line);
+
+            var p = ProfileAssert.RoundTrip(GoroutineProfiler.Collect(proc.Id));
+            long pending = ProfileAssert.Sum(p, "goroutine", s => s.Locations[0].Lines[0].Function?.Name == "Pprof.Runtime.TestTarget.PendingWorkloads.AwaitForever");
+            Assert.Equal(PendingWorkloads.Count, pending);
+            Assert.Contains(p.Comments, c => c.StartsWith("the process was frozen while the runtime wrote a dump with its heap (", StringComparison.Ordinal));
+            Assert.Contains(p.Comments, c => c.StartsWith("not stopped with ptrace: the target is a child of this process", StringComparison.Ordinal));
+            // The child was not stopped by this process, so its own runtime's bookkeeping of the child is intact.
+            Assert.False(proc.HasExited);
+        }
+        finally
+        {
+            proc.Kill();
+            proc.WaitForExit(10_000);
+        }
+    }
 }
