@@ -7,8 +7,12 @@ namespace Pprof.Heap.Bench;
 
 /// <summary>Heap and goroutine profile benchmark. The profiled application is a child process (this program in
 /// target mode) holding N live objects or N pending tasks; the profiler runs here, so its peak memory is this
-/// process's peak RSS (VmHWM). Usage: Pprof.Runtime.Bench [heap N...] [goroutine N...]; default heap 1000000 10000000
-/// goroutine 10000.</summary>
+/// process's peak RSS (VmHWM). Usage: Pprof.Heap.Bench [heap N...] [goroutine N...] [goroutine-dump N...]
+/// [goroutine-self N...]; default heap 1000000 10000000 goroutine 10000. <c>goroutine</c> stops the target with ptrace
+/// and copies its memory; <c>goroutine-dump</c> starts the target as a child, which the profiler snapshots through a
+/// dump with heap instead (the former path); <c>goroutine-heap</c> (<c>goroutine-heap-dump</c>) takes it of a target
+/// holding N live objects (how the pause grows with the heap); <c>goroutine-self</c> has the target take its own goroutine profile
+/// (<c>Profiler.Lookup("goroutine")</c>, the in-process path, also a dump). Pauses by the target's heartbeat.</summary>
 internal static class Program
 {
     private static int Main(string[] args)
@@ -25,27 +29,42 @@ internal static class Program
         foreach (var (kind, n) in runs)
         {
             if (kind == "heap") RunHeap(n);
+            else if (kind == "goroutine-self") RunGoroutineInProcess(n);
+            else if (kind == "goroutine-dump") RunGoroutine(n, child: true);
+            else if (kind == "goroutine-heap") RunGoroutine(n, mode: "target-heap");
+            else if (kind == "goroutine-heap-dump") RunGoroutine(n, child: true, mode: "target-heap");
             else RunGoroutine(n);
         }
         return 0;
     }
 
-    private static Process StartTarget(string mode, int n)
+    /// <summary>Starts the target through <c>sh</c>, so that it is not this process's child: .NET reaps its children
+    /// with waitpid on SIGCHLD, and a goroutine snapshot's ptrace stop of a child would read as its exit (the profiler
+    /// then falls back to a dump). The shell's pipes are the target's; its pid comes on the "ready PID" line.</summary>
+    private static Process StartTarget(string mode, int n, out int pid, bool child = false)
     {
-        var psi = new ProcessStartInfo("dotnet", new[] { typeof(Program).Assembly.Location, mode, n.ToString(CultureInfo.InvariantCulture) })
+        string dll = typeof(Program).Assembly.Location, count = n.ToString(CultureInfo.InvariantCulture);
+        var psi = new ProcessStartInfo(child ? "dotnet" : "/bin/sh", child ? new[] { dll, mode, count } : new[] { "-c", "dotnet \"$@\"; true", "sh", dll, mode, count })
         {
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
         };
         var p = Process.Start(psi)!;
         string? line = p.StandardOutput.ReadLine();
-        if (line == null || !line.StartsWith("ready", StringComparison.Ordinal)) throw new InvalidOperationException("target failed: " + line);
+        if (line == null || !line.StartsWith("ready ", StringComparison.Ordinal)) throw new InvalidOperationException("target failed: " + line);
+        pid = int.Parse(line[6..], CultureInfo.InvariantCulture);
         return p;
+    }
+
+    private static void StopTarget(Process shell, int pid)
+    {
+        try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+        shell.WaitForExit();
     }
 
     private static void RunHeap(int n)
     {
-        using var target = StartTarget("target-heap", n);
+        using var target = StartTarget("target-heap", n, out int pid);
         try
         {
             long baseline = PeakRss();
@@ -54,7 +73,7 @@ internal static class Program
             double idle = Gap(target);
             ResetGap(target);
             var sw = Stopwatch.StartNew();
-            var profile = HeapProfiler.Collect(target.Id, new HeapProfileOptions { BufferMB = 4096 });
+            var profile = HeapProfiler.Collect(pid, new HeapProfileOptions { BufferMB = 4096 });
             sw.Stop();
             double frozen = Gap(target);
             double pauseMs = Comment(profile, @"\(pause ([0-9.]+) ms\)");
@@ -67,14 +86,15 @@ internal static class Program
         }
         finally
         {
-            target.Kill();
-            target.WaitForExit();
+            StopTarget(target, pid);
         }
     }
 
-    private static void RunGoroutine(int n)
+    /// <summary>A goroutine snapshot from here. <paramref name="child"/>: the target is this process's child, which
+    /// the profiler snapshots through a dump written by createdump (the former path, for comparison).</summary>
+    private static void RunGoroutine(int n, bool child = false, string mode = "target-tasks")
     {
-        using var target = StartTarget("target-tasks", n);
+        using var target = StartTarget(mode, n, out int pid, child);
         try
         {
             ResetPeakRss();
@@ -82,20 +102,47 @@ internal static class Program
             double idle = Gap(target);
             ResetGap(target);
             var sw = Stopwatch.StartNew();
-            var profile = GoroutineProfiler.Collect(target.Id);
+            var profile = GoroutineProfiler.Collect(pid);
             sw.Stop();
             double frozen = Gap(target);
             double dumpMb = Comment(profile, @"with its heap \(([0-9.]+) MB in "), dumpMs = Comment(profile, @" MB in ([0-9.]+) ms");
+            double suspendedMs = Comment(profile, @"^target suspended ([0-9.]+) ms"), copiedMb = Comment(profile, @", then ([0-9.]+) MB of resident"), stopMs = Comment(profile, @"threads stopped in ([0-9.]+) ms");
+            string how = double.IsNaN(suspendedMs)
+                ? string.Create(CultureInfo.InvariantCulture, $"dump written in {dumpMs:0} ms, {dumpMb:0} MB")
+                : string.Create(CultureInfo.InvariantCulture, $"ptrace stop {suspendedMs:0} ms of which stopping the threads {stopMs:0} ms, {copiedMb:0.0} MB copied");
             long pending = profile.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
             var ms = new MemoryStream();
             profile.Write(ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| goroutine | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; dump written in {dumpMs:0} ms, {dumpMb:0} MB) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
+                $"| goroutine{(mode == "target-heap" ? " (heap target)" : "")} | {n:N0} ({pending:N0} pending in profile) | {sw.Elapsed.TotalSeconds:0.00} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; {how}) | {PeakRss() / 1048576.0:0} MB | {ms.Length / 1024.0:0} KiB |"));
         }
         finally
         {
-            target.Kill();
-            target.WaitForExit();
+            StopTarget(target, pid);
+        }
+    }
+
+    private static void RunGoroutineInProcess(int n)
+    {
+        using var target = StartTarget("target-tasks", n, out int pid);
+        try
+        {
+            Thread.Sleep(1000);
+            double idle = Gap(target);
+            ResetGap(target);
+            target.StandardInput.WriteLine("self");
+            target.StandardInput.Flush();
+            string line;
+            do line = target.StandardOutput.ReadLine() ?? throw new InvalidOperationException("target exited");
+            while (!line.StartsWith("self ", StringComparison.Ordinal));
+            double frozen = Gap(target);
+            string[] parts = line.Split(' ', 4);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| goroutine in-process | {n:N0} ({long.Parse(parts[1], CultureInfo.InvariantCulture):N0} pending in profile) | {parts[2]} s | {frozen:0} ms heartbeat gap (idle {idle:0} ms; {parts[3]}) | (target) | |"));
+        }
+        finally
+        {
+            StopTarget(target, pid);
         }
     }
 
@@ -124,6 +171,14 @@ internal static class Program
             while ((line = Console.ReadLine()) != null)
             {
                 if (line == "reset") Interlocked.Exchange(ref s_maxGapTicks, 0);
+                else if (line == "self")
+                {
+                    var sw = Stopwatch.StartNew();
+                    var p = Pprof.Runtime.Profiler.Lookup("goroutine")!.Build();
+                    long pending = p.Samples.Where(s => s.Labels!["kind"][0] == "async").Sum(s => s.Values[0]);
+                    string how = p.Comments.FirstOrDefault(c => c.StartsWith("the process was frozen", StringComparison.Ordinal) || c.StartsWith("target suspended", StringComparison.Ordinal)) ?? "";
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"self {pending} {sw.Elapsed.TotalSeconds:0.00} {how}"));
+                }
                 else if (line == "gap") Console.WriteLine((Interlocked.Read(ref s_maxGapTicks) * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture));
             }
         }) { IsBackground = true, Name = "heartbeat control" }.Start();
@@ -241,7 +296,7 @@ internal static class Program
         var never = new TaskCompletionSource();
         for (int i = 0; i < n; i++) s_tasks.Add(Pending(never));
         StartHeartbeat();
-        Console.WriteLine("ready");
+        Console.WriteLine("ready " + Environment.ProcessId);
         Thread.Sleep(Timeout.Infinite);
         return 0;
     }

@@ -1,7 +1,7 @@
 using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
-// Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions linkedlist leak churn idle
+// Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions linkedlist leak churn pending idle
 //   spinsleep (5 ms spin, 5 ms sleep) allocheavy (allocation-bound: garbage collections)
 // states: threads named st-STATE that stay blocked in a socket read, on a lock, asleep, in WaitOne, or spinning.
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
@@ -41,6 +41,7 @@ foreach (var kind in kinds)
                 case "churn": LeakWorkloads.ChurnCache(TimeSpan.FromMilliseconds(200)); break;
                 case "spinsleep": OnCpuWorkloads.SpinSleep(TimeSpan.FromMilliseconds(500)); break;
                 case "allocheavy": OnCpuWorkloads.AllocateHeavily(TimeSpan.FromMilliseconds(500)); break;
+                case "pending": PendingWorkloads.StartOnce(); Thread.Sleep(100); break;
                 default: Thread.Sleep(100); break;
             }
         }

@@ -5,9 +5,10 @@ using Pprof.Runtime.Internal;
 
 namespace Pprof.Runtime.Goroutine;
 
-/// <summary>Reads every managed thread's stack and every pending async state machine of a process from a dump written
-/// by the runtime (createdump, through the diagnostics port): the process is frozen only while the dump is written,
-/// then the dump is read with ClrMD and deleted.</summary>
+/// <summary>Reads every managed thread's stack and every pending async state machine of a process with ClrMD. Another
+/// process is stopped with ptrace only while its writable memory is copied (<see cref="ProcessMemorySnapshot"/>), then
+/// the copy is read; this process (which cannot trace itself), or one that may not be traced, writes a dump with its
+/// heap through the diagnostics port (createdump), frozen while the dump is written; the dump is read and deleted.</summary>
 internal static class GoroutineSnapshot
 {
     private const int MaxChain = 256;
@@ -19,6 +20,46 @@ internal static class GoroutineSnapshot
     public static List<GoroutineRecord> Collect(int pid, CancellationToken cancellationToken, out GoroutineStats stats)
     {
         stats = new GoroutineStats();
+        // Another process: stop it with ptrace just long enough to copy its writable memory, then read the copy. This
+        // process cannot trace itself, and a process we may not trace can still write its own dump: both use the dump.
+        if (pid != Environment.ProcessId)
+        {
+            ProcessMemorySnapshot? snapshot = null;
+            string? why = null;
+            // A child this process started: the runtime reaps its children with waitpid when SIGCHLD arrives, and the
+            // child's ptrace stop would then read as its exit (Process.HasExited turns true, Kill does nothing).
+            if (Internal.ProcStat.Fields($"/proc/{pid}/stat") is [_, { } ppid, ..] && ppid == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                why = "the target is a child of this process (its stop would read as its exit to the .NET process APIs)";
+            else
+            {
+                try { snapshot = ProcessMemorySnapshot.Take(pid); }
+                catch (ProfilerException e) { why = e.Message; }
+            }
+            if (snapshot != null)
+            {
+                using (snapshot)
+                {
+                    var sw = Stopwatch.StartNew();
+                    stats.Pause = snapshot.Pause;
+                    stats.CopiedBytes = snapshot.CopiedBytes;
+                    stats.StopTime = snapshot.StopTime;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var target = new DataTarget(snapshot, new DataTargetOptions());
+                    if (target.ClrVersions.Length == 0) throw new ProfilerException($"process {pid} has no .NET runtime");
+                    using var runtime = target.ClrVersions[0].CreateRuntime();
+                    var states = snapshot.ThreadStates;
+                    var list = Read(runtime, tid => states.TryGetValue(tid, out char c) ? c : '?', cancellationToken);
+                    stats.Total = snapshot.Pause + sw.Elapsed;
+                    return list;
+                }
+            }
+            stats.FallbackReason = why;
+        }
+        return CollectFromDump(pid, cancellationToken, stats);
+    }
+
+    private static List<GoroutineRecord> CollectFromDump(int pid, CancellationToken cancellationToken, GoroutineStats stats)
+    {
         string dir = Path.Combine(Path.GetTempPath(), "pprof-goroutine-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "core." + pid);
@@ -39,7 +80,8 @@ internal static class GoroutineSnapshot
             using var target = DataTarget.LoadDump(path);
             if (target.ClrVersions.Length == 0) throw new ProfilerException($"process {pid} has no .NET runtime in its dump");
             using var runtime = target.ClrVersions[0].CreateRuntime();
-            var list = Read(runtime, pid, cancellationToken);
+            // Read after the dump: the process runs again, so the states are those of now, not of the dump.
+            var list = Read(runtime, tid => OsState(pid, tid), cancellationToken);
             stats.Total = sw.Elapsed;
             return list;
         }
@@ -49,7 +91,7 @@ internal static class GoroutineSnapshot
         }
     }
 
-    private static List<GoroutineRecord> Read(ClrRuntime runtime, int pid, CancellationToken cancellationToken)
+    private static List<GoroutineRecord> Read(ClrRuntime runtime, Func<uint, char> osState, CancellationToken cancellationToken)
     {
         var heap = runtime.Heap;
         var threadNames = new Dictionary<int, string>();
@@ -85,12 +127,12 @@ internal static class GoroutineSnapshot
         }
         cancellationToken.ThrowIfCancellationRequested();
         var result = new List<GoroutineRecord>();
-        ReadThreads(runtime, pid, threadNames, result);
+        ReadThreads(runtime, osState, threadNames, result);
         ReadAsync(heap, boxes, result);
         return result;
     }
 
-    private static void ReadThreads(ClrRuntime runtime, int pid, Dictionary<int, string> names, List<GoroutineRecord> result)
+    private static void ReadThreads(ClrRuntime runtime, Func<uint, char> osState, Dictionary<int, string> names, List<GoroutineRecord> result)
     {
         foreach (var t in runtime.Threads)
         {
@@ -110,7 +152,7 @@ internal static class GoroutineSnapshot
             names.TryGetValue(t.ManagedThreadId, out string? name);
             if (string.IsNullOrEmpty(name) && t.IsFinalizer) name = ".NET Finalizer";
             string reason = WaitReasons.Of(frames);
-            char os = OsState(pid, t.OSThreadId);
+            char os = osState(t.OSThreadId);
             string state = reason.Length > 0 || os is 'S' or 'D' or 't' or 'T' ? "waiting" : "running";
             if (reason.Length == 0 && state == "waiting") reason = os == 'D' ? "uninterruptible wait" : "syscall";
             result.Add(new GoroutineRecord(true, t.ManagedThreadId, name ?? "", state, reason, frames) { OSThreadId = t.OSThreadId });
