@@ -109,7 +109,7 @@ internal sealed class MetricsSession : IDisposable
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return;
                     lock (_values) _values[tags.Length == 0 ? instrument : instrument + "|" + tags] = v;
                     break;
-                case "CollectionStop":
+                case "Collection/Stop" or "CollectionStop":
                     Collected?.Invoke(e.TimeStamp.ToUniversalTime(), Snapshot());
                     break;
             }

@@ -144,6 +144,8 @@ internal static class Usage
            dotnet-pprof ps
            dotnet-pprof collect <profile> -p <pid> ...
            dotnet-pprof memstats -p <pid>
+           dotnet-pprof stats -p <pid> [-interval 1s] [-count n] [-json]
+           dotnet-pprof gctrace -p <pid> [-d duration] [-json]
 
         Details:
 

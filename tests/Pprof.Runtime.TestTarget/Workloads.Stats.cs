@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+
+namespace Pprof.Runtime.TestTarget;
+
+/// <summary>Workloads with known runtime statistics, for the stats and gctrace truth tests.</summary>
+public static class StatsWorkloads
+{
+    private static object? s_keep;
+
+    /// <summary>Allocates about 4 MB of short-lived arrays (so that the heap has something to collect), forces a
+    /// blocking gen2 GC (reason Induced), then sleeps <paramref name="period"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void FullGcThenSleep(TimeSpan period)
+    {
+        for (int i = 0; i < 1000; i++) s_keep = new byte[4000];
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        Thread.Sleep(period);
+    }
+
+    /// <summary>Throws and catches <paramref name="count"/> exceptions, then sleeps <paramref name="period"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int ThrowThenSleep(int count, TimeSpan period)
+    {
+        int caught = 0;
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                throw new InvalidOperationException("stats workload");
+            }
+            catch (InvalidOperationException)
+            {
+                caught++;
+            }
+        }
+        GC.KeepAlive(s_keep);
+        Thread.Sleep(period);
+        return caught;
+    }
+}
