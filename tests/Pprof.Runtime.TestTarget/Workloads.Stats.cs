@@ -37,4 +37,19 @@ public static class StatsWorkloads
         Thread.Sleep(period);
         return caught;
     }
+
+    /// <summary>Sleeps <paramref name="calm"/>, prints <c>spin</c> on standard output, then spins
+    /// <paramref name="threads"/> threads in <see cref="Workloads.HotMethod"/> until <paramref name="end"/>.</summary>
+    public static void CalmThenSpin(TimeSpan calm, int threads, DateTime end)
+    {
+        Thread.Sleep(calm);
+        Console.WriteLine("spin");
+        Console.Out.Flush();
+        var spinners = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+        {
+            while (DateTime.UtcNow < end) Workloads.SpinHot(TimeSpan.FromMilliseconds(200));
+        }) { Name = "wl-spin" + i, IsBackground = true }).ToList();
+        spinners.ForEach(t => t.Start());
+        spinners.ForEach(t => t.Join());
+    }
 }

@@ -146,6 +146,7 @@ internal static class Usage
            dotnet-pprof memstats -p <pid>
            dotnet-pprof stats -p <pid> [-interval 1s] [-count n] [-json]
            dotnet-pprof gctrace -p <pid> [-d duration] [-json]
+           dotnet-pprof watch -p <pid> -o <dir> -cpu 10,25,80 ...
 
         Details:
 
