@@ -52,4 +52,25 @@ public static class StatsWorkloads
         spinners.ForEach(t => t.Start());
         spinners.ForEach(t => t.Join());
     }
+
+    private static readonly List<byte[]> s_grown = new();
+
+    /// <summary>Sleeps <paramref name="calm"/>, prints <c>grow</c>, then keeps 8 MB more every 500 ms (as 64 KB arrays)
+    /// up to <paramref name="maxBytes"/>, then holds it until <paramref name="end"/>.</summary>
+    public static void CalmThenGrowHeap(TimeSpan calm, long maxBytes, DateTime end)
+    {
+        Thread.Sleep(calm);
+        Console.WriteLine("grow");
+        Console.Out.Flush();
+        long kept = 0;
+        while (DateTime.UtcNow < end)
+        {
+            if (kept < maxBytes)
+            {
+                for (int i = 0; i < 128; i++) s_grown.Add(new byte[64 * 1024]);
+                kept += 128 * 64 * 1024;
+            }
+            Thread.Sleep(500);
+        }
+    }
 }

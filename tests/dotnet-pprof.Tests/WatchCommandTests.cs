@@ -67,6 +67,53 @@ public sealed class WatchCommandTests
         }
     }
 
+    [Fact]
+    public async Task AGrowingHeapGetsOneRetentionPairShowingTheGrowth()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "watch-" + Guid.NewGuid().ToString("N"));
+        var target = CollectProcessTests.StartTarget("120 growheap");
+        DateTime? grow = null;
+        var reader = Task.Run(() =>
+        {
+            if (target.StandardOutput.ReadLine() == "grow") grow = DateTime.UtcNow;
+        });
+        try
+        {
+            var r = CliRunner.Run(new[]
+            {
+                "watch", "-p", target.Id.ToString(CultureInfo.InvariantCulture), "-o", dir, "-interval", "1s", "-gcheap", "5,25,90",
+                "-memory-limit", "400MB", "-d", "45s",
+            });
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            await reader.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(grow != null, "the target printed grow");
+            var checks = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => s_line.Match(l)).Where(m => m.Success)
+                .Select(m => (Time: grow!.Value.Date + TimeSpan.ParseExact(m.Groups[1].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture), Text: m.Groups[2].Value))
+                .Where(l => l.Text.StartsWith("DUMP gcheap ", StringComparison.Ordinal) || l.Text.StartsWith("NODUMP gcheap ", StringComparison.Ordinal))
+                .ToList();
+            Assert.Single(checks, l => l.Text.StartsWith("DUMP", StringComparison.Ordinal));
+            Assert.All(checks.Where(l => l.Time < grow!.Value), l => Assert.StartsWith("NODUMP", l.Text));
+            // Two retention snapshots, one full GC apart; the second holds at least what the first did (the heap grows).
+            var files = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(2, files.Count);
+            Assert.All(files, f => Assert.Matches(@"^retention\.\d{14}\.\d{3}(-2)?\.pb\.gz$", Path.GetFileName(f)));
+            long[] inuse = files.Select(f =>
+            {
+                var p = Profile.Parse(File.ReadAllBytes(f));
+                int i = p.SampleTypes.FindIndex(t => t.Type == "inuse_space");
+                return p.Samples.Sum(s => s.Values[i]);
+            }).ToArray();
+            Assert.True(inuse[0] >= 20_000_000, $"the first snapshot holds the grown arrays ({inuse[0]} bytes; the rule fired at 5 % of 400 MB)");
+            Assert.True(inuse[1] >= inuse[0], $"the heap grows between the two snapshots: {inuse[0]} -> {inuse[1]}");
+        }
+        finally
+        {
+            target.Kill();
+            target.WaitForExit();
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
     [Theory]
     // ring (current last), current, rule -> holmes' decision
     [InlineData(new long[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 8 }, 8, "5,25,80", true)]      // avg 0: any value >= MIN fires
@@ -107,6 +154,9 @@ public sealed class WatchCommandTests
         (code, err) = Run("watch", "-p", "1", "-goroutine", "3000,20,200000,500000", "-interval", "10ms");
         Assert.NotEqual(0, code);
         Assert.Contains("invalid duration \"10ms\"", err);
+        (code, err) = Run("watch", "-p", "1", "-mem", "10,25,80", "-memory-limit", "lots");
+        Assert.NotEqual(0, code);
+        Assert.Contains("invalid -memory-limit \"lots\"", err);
         (code, err) = Run("watch", "-p", "1", "-cpu", "10,25,80", "-max-dumps", "0");
         Assert.NotEqual(0, code);
         Assert.Contains("invalid -max-dumps \"0\"", err);

@@ -41,6 +41,18 @@ internal static class WatchCommand
             HelpName = "n",
             CustomParser = r => ParseCount(r, "max-dumps", allowZero: false),
         };
+        var memoryLimit = new Option<long?>("--memory-limit", "-memory-limit")
+        {
+            Description = "The memory limit -mem and -gcheap are percentages of, in bytes or with a unit (512MB, 2GB; powers of 1024). Default: the cgroup's limit, else the machine's memory.",
+            HelpName = "size",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (TryParseSize(text, out long bytes)) return bytes;
+                r.AddError($"invalid -memory-limit \"{text}\" (examples: 536870912, 512MB, 2GB)");
+                return null;
+            },
+        };
         var rules = new List<(WatchdogTrigger Trigger, Option<WatchdogRule?> Option)>();
         foreach (var (trigger, help) in new[]
         {
@@ -79,6 +91,7 @@ internal static class WatchCommand
         watch.Add(maxDumps);
         watch.Add(rateWindow);
         watch.Add(duration);
+        watch.Add(memoryLimit);
         foreach (var (_, o) in rules) watch.Add(o);
         watch.SetAction(r =>
         {
@@ -90,6 +103,7 @@ internal static class WatchCommand
                 ProfileDuration = r.GetValue(profileDuration),
                 MaxDumps = r.GetValue(maxDumps) ?? 10,
                 RateWindow = r.GetValue(rateWindow),
+                MemoryLimitBytes = r.GetValue(memoryLimit),
                 OutputDirectory = r.GetValue(output)!,
                 Log = line =>
                 {
@@ -152,6 +166,22 @@ internal static class WatchCommand
         if (CollectCommands.TryParseDuration(text, out var d) && d >= TimeSpan.FromMilliseconds(100)) return d;
         r.AddError($"invalid duration \"{text}\" (at least 100ms; examples: 5s, 1m, 500ms, 00:00:30)");
         return null;
+    }
+
+    private static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        int i = 0;
+        while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+        if (i == 0 || i > 15 || !long.TryParse(text.AsSpan(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out long n)) return false;
+        long unit = text[i..].ToUpperInvariant() switch
+        {
+            "" or "B" => 1, "KB" or "K" => 1L << 10, "MB" or "M" => 1L << 20, "GB" or "G" => 1L << 30, "TB" or "T" => 1L << 40,
+            _ => 0,
+        };
+        if (unit == 0 || n == 0 || n > long.MaxValue / unit) return false;
+        bytes = n * unit;
+        return true;
     }
 
     private static int? ParseCount(ArgumentResult r, string name, bool allowZero)
