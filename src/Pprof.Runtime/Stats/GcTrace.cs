@@ -36,13 +36,12 @@ public static class GcTrace
         var channel = Channel.CreateBounded<GcEvent>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         var done = new ManualResetEventSlim(false);
         var source = new EventPipeEventSource(session.EventStream);
-        DateTime traceStart = DateTime.UtcNow;
         double pausedMs = 0;
         source.NeedLoadedDotNetRuntimes();
         source.AddCallbackOnProcessStart(process => process.AddCallbackOnDotNetRuntimeLoad(runtime => runtime.GCEnd += (_, gc) =>
         {
             pausedMs += gc.PauseDurationMSec;
-            channel.Writer.TryWrite(ToEvent(gc, source, processStart, traceStart, pausedMs));
+            channel.Writer.TryWrite(ToEvent(gc, source, processStart, pausedMs));
         }));
         var reader = new Thread(() =>
         {
@@ -87,10 +86,11 @@ public static class GcTrace
         }
     }
 
-    private static GcEvent ToEvent(TraceGC gc, EventPipeEventSource source, DateTime processStart, DateTime traceStart, double pausedMs)
+    private static GcEvent ToEvent(TraceGC gc, EventPipeEventSource source, DateTime processStart, double pausedMs)
     {
         DateTime start = source.SessionStartTime.ToUniversalTime().AddMilliseconds(gc.StartRelativeMSec);
-        double sinceTrace = (start - traceStart).TotalMilliseconds + gc.DurationMSec;
+        // Both on the session's clock: from the session's start to this GC's end.
+        double sinceTrace = gc.StartRelativeMSec + gc.DurationMSec;
         long? committed = null;
         if (gc.CommittedUsageAfter is { } c)
         {
