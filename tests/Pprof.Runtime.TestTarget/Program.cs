@@ -4,6 +4,9 @@ using Pprof.Runtime.TestTarget;
 // Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions linkedlist leak churn pending idle
 //   spinsleep (5 ms spin, 5 ms sleep) allocheavy (allocation-bound: garbage collections)
 // states: threads named st-STATE that stay blocked in a socket read, on a lock, asleep, in WaitOne, or spinning.
+// Stats workloads: gc500 (a forced, blocking gen2 GC every 500 ms) throw100 (100 exceptions every 100 ms)
+// calmspin (calm for 20 s, prints "spin", then two threads spin until the end) growheap (calm for 20 s, prints "grow",
+// then keeps 8 MB more every 500 ms up to 256 MB).
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
 // spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
 if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
@@ -42,6 +45,10 @@ foreach (var kind in kinds)
                 case "spinsleep": OnCpuWorkloads.SpinSleep(TimeSpan.FromMilliseconds(500)); break;
                 case "allocheavy": OnCpuWorkloads.AllocateHeavily(TimeSpan.FromMilliseconds(500)); break;
                 case "pending": PendingWorkloads.StartOnce(); Thread.Sleep(100); break;
+                case "gc500": StatsWorkloads.FullGcThenSleep(TimeSpan.FromMilliseconds(500)); break;
+                case "calmspin": StatsWorkloads.CalmThenSpin(TimeSpan.FromSeconds(20), 2, end); break;
+                case "growheap": StatsWorkloads.CalmThenGrowHeap(TimeSpan.FromSeconds(20), 256L << 20, end); break;
+                case "throw100": StatsWorkloads.ThrowThenSleep(100, TimeSpan.FromMilliseconds(100)); break;
                 default: Thread.Sleep(100); break;
             }
         }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Diagnostics.Tracing;
 using System.Globalization;
-using Microsoft.Diagnostics.NETCore.Client;
-using Microsoft.Diagnostics.Tracing;
-using Microsoft.Diagnostics.Tracing.EventPipe;
+using Pprof.Runtime.Internal;
 
 namespace Pprof.Runtime.MemStats;
 
@@ -63,8 +60,8 @@ public static class MemStatsReader
         var values = ReadMetrics(processId, wait ?? TimeSpan.FromSeconds(2), cancellationToken);
         long? Get(string instrument, string? generation = null)
         {
-            string key = generation == null ? instrument : instrument + "|" + generation;
-            return values.TryGetValue(key, out double v) ? (long)Math.Round(v) : null;
+            double? v = generation == null ? MetricsSession.Sum(values, instrument) : MetricsSession.Tagged(values, instrument, "gc.heap.generation=" + generation);
+            return v is double d ? (long)Math.Round(d) : null;
         }
         m.TotalAlloc = Get("dotnet.gc.heap.total_allocated");
         m.Committed = Get("dotnet.gc.last_collection.memory.committed_size");
@@ -90,8 +87,8 @@ public static class MemStatsReader
             m.Collections["gen1"] = g1 + g2;
             m.Collections["gen0"] = total;
         }
-        if (values.TryGetValue("dotnet.gc.pause.time", out double pauseSeconds)) m.PauseTotalNs = (long)Math.Round(pauseSeconds * 1e9);
-        if (values.TryGetValue("gc-heap-size", out double heapMb)) m.Alloc = (long)Math.Round(heapMb * 1_000_000);
+        if (MetricsSession.Sum(values, "dotnet.gc.pause.time") is double pauseSeconds) m.PauseTotalNs = (long)Math.Round(pauseSeconds * 1e9);
+        if (values.TryGetValue("counter:gc-heap-size", out double heapMb)) m.Alloc = (long)Math.Round(heapMb * 1_000_000);
         m.TotalAvailableMemory = null;
         try
         {
@@ -104,82 +101,20 @@ public static class MemStatsReader
         return m;
     }
 
-    /// <summary>Latest value of each System.Runtime instrument (key: name, or name|generation), plus the
-    /// <c>gc-heap-size</c> event counter (MB).</summary>
+    /// <summary>Latest value of each System.Runtime instrument (see <see cref="MetricsSession"/>), plus the
+    /// <c>gc-heap-size</c> event counter (MB, key <c>counter:gc-heap-size</c>).</summary>
     private static Dictionary<string, double> ReadMetrics(int pid, TimeSpan wait, CancellationToken cancellationToken)
     {
-        string sessionId = Guid.NewGuid().ToString();
-        var providers = new[]
-        {
-            new EventPipeProvider("System.Diagnostics.Metrics", EventLevel.Informational, 0x2, new Dictionary<string, string>
-            {
-                ["SessionId"] = sessionId, ["Metrics"] = "System.Runtime", ["RefreshInterval"] = "1",
-                ["MaxTimeSeries"] = "1000", ["MaxHistograms"] = "10",
-            }),
-            new EventPipeProvider("System.Runtime", EventLevel.Informational, 0, new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" }),
-        };
-        EventPipeSession session;
-        try
-        {
-            session = new DiagnosticsClient(pid).StartEventPipeSession(providers, requestRundown: false, circularBufferMB: 16);
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or ServerErrorException or TimeoutException or IOException or UnauthorizedAccessException)
-        {
-            throw new ProfilerException($"cannot read memory statistics of process {pid}: {e.Message} (is it a .NET process with DOTNET_EnableDiagnostics unset?)", e);
-        }
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        var source = new EventPipeEventSource(session.EventStream);
-        source.Dynamic.All += e =>
-        {
-            if (e.ProviderName == "System.Diagnostics.Metrics")
-            {
-                if (e.EventName is not ("CounterRateValuePublished" or "UpDownCounterRateValuePublished" or "GaugeValuePublished")) return;
-                if (e.PayloadByName("sessionId") as string != sessionId) return;
-                string instrument = e.PayloadByName("instrumentName") as string ?? "";
-                string tags = e.PayloadByName("tags") as string ?? "";
-                string? valueText = (e.PayloadByName("value") ?? e.PayloadByName("lastValue")) as string;
-                if (!double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return;
-                string key = instrument;
-                foreach (string tag in tags.Split(','))
-                {
-                    if (tag.StartsWith("gc.heap.generation=", StringComparison.Ordinal)) key += "|" + tag["gc.heap.generation=".Length..];
-                }
-                lock (values) values[key] = v;
-            }
-            else if (e.ProviderName == "System.Runtime" && e.EventName == "EventCounters" && e.PayloadValue(0) is IDictionary<string, object> outer
-                     && outer.TryGetValue("Payload", out object? inner) && inner is IDictionary<string, object> payload
-                     && payload.TryGetValue("Name", out object? name) && name as string == "gc-heap-size"
-                     && payload.TryGetValue("Mean", out object? mean))
-            {
-                lock (values) values["gc-heap-size"] = Convert.ToDouble(mean, CultureInfo.InvariantCulture);
-            }
-        };
-        var reader = new Thread(() =>
-        {
-            try { source.Process(); }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException or InvalidOperationException) { }
-        }) { IsBackground = true, Name = "pprof memstats reader" };
-        reader.Start();
+        using var session = MetricsSession.Open(pid, TimeSpan.FromSeconds(1), eventCounters: true);
+        session.Start();
         var sw = Stopwatch.StartNew();
         // Wait for the first full round of values (the meter publishes after one refresh interval), up to the limit.
-        while (sw.Elapsed < wait + TimeSpan.FromSeconds(3) && !cancellationToken.IsCancellationRequested)
+        while (sw.Elapsed < wait + TimeSpan.FromSeconds(3) && !cancellationToken.IsCancellationRequested && !session.IsDone)
         {
             Thread.Sleep(100);
-            lock (values)
-            {
-                if (sw.Elapsed >= wait && values.ContainsKey("dotnet.gc.heap.total_allocated") && values.ContainsKey("gc-heap-size")) break;
-            }
+            var values = session.Snapshot();
+            if (sw.Elapsed >= wait && values.ContainsKey("dotnet.gc.heap.total_allocated") && values.ContainsKey("counter:gc-heap-size")) break;
         }
-        var stop = new Thread(() =>
-        {
-            try { session.Stop(); }
-            catch (Exception e) when (e is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or ServerErrorException) { }
-        }) { IsBackground = true };
-        stop.Start();
-        stop.Join(TimeSpan.FromSeconds(5));
-        if (!reader.Join(TimeSpan.FromSeconds(5))) source.StopProcessing();
-        session.Dispose();
-        source.Dispose();
-        lock (values) return new Dictionary<string, double>(values, StringComparer.Ordinal);
+        return session.Snapshot();
     }
 }

@@ -18,6 +18,25 @@ internal static class ProcMemory
         ReadCgroup(m, ReadOrEmpty($"{procRoot}/{pid}/cgroup"), cgroupRoot);
     }
 
+    /// <summary>Resident set size (bytes) and thread count from /proc/PID/status, and the cgroup memory limit (bytes,
+    /// null when none); each null when it cannot be read.</summary>
+    public static (long? Rss, int? Threads, long? Limit) ReadStatus(int pid, string procRoot = "/proc", string cgroupRoot = "/sys/fs/cgroup")
+    {
+        string status = ReadOrEmpty($"{procRoot}/{pid}/status");
+        long? threads = Count(status, "Threads:");
+        var m = new MemStats();
+        ReadCgroup(m, ReadOrEmpty($"{procRoot}/{pid}/cgroup"), cgroupRoot);
+        return (KiB(status, "VmRSS:"), threads is long t ? (int)t : null, m.CgroupLimit);
+    }
+
+    private static long? Count(string status, string key)
+    {
+        int i = status.IndexOf(key, StringComparison.Ordinal);
+        if (i < 0) return null;
+        int end = status.IndexOf('\n', i);
+        return Number(status[(i + key.Length)..(end < 0 ? status.Length : end)]);
+    }
+
     internal static void ReadCgroup(MemStats m, string cgroupFile, string cgroupRoot)
     {
         foreach (string line in cgroupFile.Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -5,13 +5,13 @@ using Pprof.Runtime;
 
 namespace Pprof.Cli.Collect;
 
-/// <summary>The .NET verbs <c>ps</c>, <c>collect KIND</c> and <c>memstats</c>, parsed by System.CommandLine with the
+/// <summary>The .NET verbs <c>ps</c>, <c>collect KIND</c>, <c>memstats</c>, <c>stats</c>, <c>gctrace</c> and <c>watch</c>, parsed by System.CommandLine with the
 /// conventions of dotnet-trace and dotnet-counters (<c>-p|--process-id</c>, <c>-n|--name</c>, <c>--diagnostic-port</c>,
 /// <c>-d|--duration</c>, <c>-o|--output</c>, <c>-h|--help</c>, <c>-- COMMAND</c>). Everything else on the command line is
 /// pprof's own, parsed exactly as Go's.</summary>
 internal static class CollectCommands
 {
-    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks" };
+    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks", "stats", "gctrace", "watch" };
 
     /// <summary>True when <paramref name="args"/> starts with one of these verbs.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && s_verbs.Contains(args[0], StringComparer.Ordinal);
@@ -35,6 +35,9 @@ internal static class CollectCommands
             CollectCommand.Create(context),
             MemStatsCommand.Create(context),
             Leaks.LeaksCommand.Create(context),
+            StatsCommand.Create(context),
+            GcTraceCommand.Create(context),
+            WatchCommand.Create(context),
         };
         var help = root.Options.OfType<HelpOption>().First();
         help.Action = new VerbHelpAction(help.Action!);

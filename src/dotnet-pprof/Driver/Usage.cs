@@ -145,6 +145,9 @@ internal static class Usage
            dotnet-pprof collect <profile> -p <pid> ...
            dotnet-pprof memstats -p <pid>
            dotnet-pprof leaks <profile1> <profile2> <profile3> ...   (or leaks -p <pid> -n 5 -interval 30s)
+           dotnet-pprof stats -p <pid> [-interval 1s] [-count n] [-json]
+           dotnet-pprof gctrace -p <pid> [-d duration] [-json]
+           dotnet-pprof watch -p <pid> -o <dir> -cpu 10,25,80 ...
 
         Details:
 
