@@ -94,7 +94,9 @@ internal static class GoroutineSnapshot
     private static List<GoroutineRecord> Read(ClrRuntime runtime, Func<uint, char> osState, CancellationToken cancellationToken)
     {
         var heap = runtime.Heap;
-        var threadNames = new Dictionary<int, string>();
+        // Names by (native Thread*, managed id): managed ids are reused, and the Thread object of an ended thread can
+        // still be on the heap with the id a live thread now has.
+        var threadNames = new Dictionary<(ulong, int), string>();
         var boxes = new List<ClrObject>();
         if (heap.CanWalkHeap)
         {
@@ -106,8 +108,8 @@ internal static class GoroutineSnapshot
                 if (name == null) continue;
                 if (name == "System.Threading.Thread")
                 {
-                    if (obj.TryReadField("_managedThreadId", out int tid) && obj.TryReadStringField("_name", null, out string? tname) && tname != null)
-                        threadNames[tid] = tname;
+                    if (ThreadKey(obj) is { } key && obj.TryReadStringField("_name", null, out string? tname) && tname != null)
+                        threadNames[key] = tname;
                 }
                 else if (name.Contains("AsyncStateMachineBox", StringComparison.Ordinal) && type.GetFieldByName("StateMachine") != null)
                 {
@@ -121,9 +123,9 @@ internal static class GoroutineSnapshot
         {
             var obj = handle.Object;
             if (obj.IsNull || obj.Type?.Name != "System.Threading.Thread") continue;
-            if (obj.TryReadField("_managedThreadId", out int tid) && !threadNames.ContainsKey(tid)
+            if (ThreadKey(obj) is { } key && !threadNames.ContainsKey(key)
                 && obj.TryReadStringField("_name", null, out string? tname) && tname != null)
-                threadNames[tid] = tname;
+                threadNames[key] = tname;
         }
         cancellationToken.ThrowIfCancellationRequested();
         var result = new List<GoroutineRecord>();
@@ -132,7 +134,13 @@ internal static class GoroutineSnapshot
         return result;
     }
 
-    private static void ReadThreads(ClrRuntime runtime, Func<uint, char> osState, Dictionary<int, string> names, List<GoroutineRecord> result)
+    /// <summary>A Thread object's native thread (0 once it ended) and managed id, or null when unreadable.</summary>
+    private static (ulong, int)? ThreadKey(ClrObject thread) =>
+        thread.TryReadField("_managedThreadId", out int tid) && thread.TryReadField("_DONT_USE_InternalThread", out nint native) && native != 0
+            ? ((ulong)native, tid)
+            : null;
+
+    private static void ReadThreads(ClrRuntime runtime, Func<uint, char> osState, Dictionary<(ulong, int), string> names, List<GoroutineRecord> result)
     {
         foreach (var t in runtime.Threads)
         {
@@ -149,7 +157,7 @@ internal static class GoroutineSnapshot
                 // parked goroutines do.
                 frames.Add(new GoroutineFrame(t.IsFinalizer ? "[finalizer thread]" : t.IsGc ? "[gc thread]" : "[no managed frames]", "", "", 0, 0));
             }
-            names.TryGetValue(t.ManagedThreadId, out string? name);
+            names.TryGetValue((t.Address, t.ManagedThreadId), out string? name);
             if (string.IsNullOrEmpty(name) && t.IsFinalizer) name = ".NET Finalizer";
             string reason = WaitReasons.Of(frames);
             char os = osState(t.OSThreadId);
