@@ -206,6 +206,17 @@ public static class Profiler
     public static Task WriteTraceAsync(Stream output, TimeSpan duration, CancellationToken cancellationToken = default)
         => NetTraceSession.WriteAsync(output, duration, null, cancellationToken);
 
+    /// <summary>Starts an execution trace of this process written to <paramref name="output"/> (the .nettrace format,
+    /// with the provider set of docs/trace.md; read it with <c>dotnet-pprof trace</c>) until <see cref="StopTrace"/>,
+    /// the counterpart of Go's <c>trace.Start</c>. Returns once the session runs. One trace at a time: throws
+    /// <see cref="ProfilerException"/> "tracing is already enabled" when one runs.</summary>
+    public static void StartTrace(Stream output) => NetTraceSession.Start(output);
+
+    /// <summary>Stops the trace <see cref="StartTrace"/> began and returns once its stream is complete (the rundown that
+    /// names the jitted methods is written). Throws <see cref="InvalidOperationException"/> when no trace was started,
+    /// <see cref="IOException"/> when writing to the output failed.</summary>
+    public static void StopTrace() => NetTraceSession.Stop();
+
     private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[]? previous, string[] keyValuePairs)
     {
         ArgumentNullException.ThrowIfNull(keyValuePairs);
