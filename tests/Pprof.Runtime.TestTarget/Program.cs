@@ -2,6 +2,7 @@ using Pprof.Runtime.TestTarget;
 
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
 // Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions linkedlist idle
+// tracelock: three threads lock-1..3 fight over one lock, gc-forcer forces a GC every second; traceregion: 100 ms sleeps in user regions.
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
 // spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
 if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
@@ -33,6 +34,8 @@ foreach (var kind in kinds)
                 case "block": Workloads.BlockOnWaits(2, TimeSpan.FromMilliseconds(20)); break;
                 case "threads": Workloads.CreateThreads(2); Thread.Sleep(100); break;
                 case "exceptions": Workloads.ThrowExceptions(5); Thread.Sleep(100); break;
+                case "tracelock": TraceWorkloads.LockFightAndGc(end); break;
+                case "traceregion": TraceWorkloads.SleepInRegions(end); break;
                 case "linkedlist": Workloads.HoldLinkedList(20_000); Thread.Sleep(100); break;
                 default: Thread.Sleep(100); break;
             }

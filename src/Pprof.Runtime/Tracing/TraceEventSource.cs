@@ -77,11 +77,14 @@ internal sealed class TraceEventSource : EventSource
         {
             // A new session starts with no names known: every thread is named again in its stream.
             _threadNames.Clear();
-            _namer ??= new Timer(_ => NameThreads(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            // A static callback: a lambda on this instance would compile into a method of this class, which EventSource
+            // would take for an event.
+            _namer ??= new Timer(static state => ((TraceEventSource)state!).NameThreads(), this, TimeSpan.Zero, TimeSpan.FromSeconds(1));
             _namer.Change(TimeSpan.Zero, TimeSpan.FromSeconds(1));
         }
     }
 
+    [NonEvent]
     private unsafe void WriteIdsAndName(int id, long a, long b, string name)
     {
         fixed (char* n = name)
@@ -94,6 +97,7 @@ internal sealed class TraceEventSource : EventSource
         }
     }
 
+    [NonEvent]
     private void NameThreads()
     {
         lock (_threadNames)
@@ -114,6 +118,7 @@ internal sealed class TraceEventSource : EventSource
 
     /// <summary>The threads of this process and their names (Linux: /proc/self/task/TID/comm, the name .NET gives a
     /// thread's operating-system thread, up to 15 characters); none elsewhere.</summary>
+    [NonEvent]
     private static IEnumerable<(int Tid, string Name)> ThreadNames()
     {
         if (!OperatingSystem.IsLinux()) yield break;
