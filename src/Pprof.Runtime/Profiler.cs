@@ -197,8 +197,8 @@ public static class Profiler
         if (on.Length > 0) BackgroundProfiling.SetMany(on);
     }
 
-    /// <summary>Writes a trace of this process's runtime events in the .nettrace format (what <c>dotnet-trace</c>
-    /// writes; PerfView and speedscope read it) to <paramref name="output"/> for <paramref name="duration"/>, or until
+    /// <summary>Writes an execution trace of this process in the .nettrace format (the provider set of docs/trace.md;
+    /// <c>dotnet-pprof trace</c>, PerfView and TraceEvent read it) to <paramref name="output"/> for <paramref name="duration"/>, or until
     /// <paramref name="cancellationToken"/> is cancelled: the stream is copied as it arrives and ends with a rundown
     /// naming every jitted method. One trace at a time: a second one throws <see cref="ProfilerException"/> "tracing is
     /// already enabled", before anything is written. Throws <see cref="IOException"/> when writing to

@@ -166,7 +166,9 @@ internal sealed class NetTraceReader
                 _instants.Add(new TraceInstant("log", tid, t, Str(e, "category"), Str(e, "message"), StackOf(e), Long(e, "taskId")));
                 break;
             case "ThreadName":
-                _threadNames[(int)Long(e, "threadId")] = Str(e, "name");
+                int named = (int)Long(e, "threadId");
+                _threadNames[named] = Str(e, "name");
+                _threads.Add(named);
                 break;
         }
     }

@@ -63,7 +63,7 @@ internal static class NetTraceSession
             if (s_inProcess != null || Volatile.Read(ref s_active) == 1) throw new ProfilerException("tracing is already enabled");
             var stop = new CancellationTokenSource();
             using var started = new ManualResetEventSlim();
-            var run = WriteAsync(output, Timeout.InfiniteTimeSpan, () => started.Set(), stop.Token);
+            var run = WriteAsync(output, Timeout.InfiniteTimeSpan, () => started.Set(), stop.Token, stopIsNormalEnd: true);
             // Wait until the session runs (or failed to start), so that what follows is in the trace.
             while (!started.Wait(50))
             {
@@ -145,11 +145,15 @@ internal static class NetTraceSession
     /// cancelled) and writes the .nettrace stream to <paramref name="output"/>. <paramref name="started"/> runs once the
     /// session is running, before the first byte is written. Throws <see cref="ProfilerException"/> "tracing is already
     /// enabled" when another trace runs, or when the process cannot be traced. When writing to the output fails (the
-    /// reader went away), the rest of the stream is read and dropped so that the runtime can end the session.</summary>
-    public static async Task WriteAsync(Stream output, TimeSpan duration, Action? started, CancellationToken cancellationToken)
+    /// reader went away), the rest of the stream is read and dropped so that the runtime can end the session, and
+    /// <see cref="IOException"/> is thrown unless cancellation ended the trace (with <paramref name="stopIsNormalEnd"/>:
+    /// even then, as cancellation is how <see cref="Stop"/> ends it).</summary>
+    public static async Task WriteAsync(Stream output, TimeSpan duration, Action? started, CancellationToken cancellationToken, bool stopIsNormalEnd = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (Interlocked.Exchange(ref s_active, 1) == 1) throw new ProfilerException("tracing is already enabled");
+        // Creates the annotations' event source, so that this process's trace carries thread names.
+        _ = Tracing.ExecutionTrace.IsEnabled;
         try
         {
             var client = ProcessDiscovery.Connect(Environment.ProcessId);
@@ -177,7 +181,7 @@ internal static class NetTraceSession
                     if (answered && !await Finishes(copy, DrainTimeout).ConfigureAwait(false)) SelfSessionStop.Close(session);
                 }
                 bool outputFailed = await copy.ConfigureAwait(false);
-                if (outputFailed && !cancellationToken.IsCancellationRequested) throw new IOException("writing the trace failed");
+                if (outputFailed && (stopIsNormalEnd || !cancellationToken.IsCancellationRequested)) throw new IOException("writing the trace failed");
             }
         }
         finally
