@@ -22,6 +22,6 @@ public sealed class TraceTask : IDisposable
     /// <summary>Ends the task (once) and makes its parent the current task again.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _ended, 1) == 0) ExecutionTrace.End(this);
+        if (Id != 0 && Interlocked.Exchange(ref _ended, 1) == 0) ExecutionTrace.End(this);
     }
 }
