@@ -84,7 +84,8 @@ public sealed class TraceCommandTests : IClassFixture<TraceCommandTests.Recordin
         var spacing = induced.Zip(induced.Skip(1), (a, b) => b - a).OrderBy(d => d).ToList();
         double median = spacing[spacing.Count / 2];
         Assert.InRange(median, 900, 1100);
-        Assert.All(induced, _ => Assert.All(spacing, d => Assert.InRange(d, 300, 2000)));
+        // Loosely each one: a GC delayed on a loaded machine is followed by the next one sooner (it is due at n seconds).
+        Assert.All(spacing, d => Assert.InRange(d, 100, 2500));
         // The lock waits are on the lock threads' lanes.
         var lockTids = events.Where(e => e.GetProperty("ph").GetString() == "M" && e.GetProperty("name").GetString() == "thread_name" && e.GetProperty("args").GetProperty("name").GetString()!.StartsWith("lock-", StringComparison.Ordinal))
             .Select(e => e.GetProperty("tid").GetInt32()).ToHashSet();
@@ -103,18 +104,24 @@ public sealed class TraceCommandTests : IClassFixture<TraceCommandTests.Recordin
         var logs = events.Where(e => e.GetProperty("ph").GetString() == "i" && e.GetProperty("cat").GetString() == "log").ToList();
         Assert.True(regions.Count >= 10, $"{regions.Count} regions in 5 s (one every 150 ms expected)");
         int checkedRegions = 0;
+        var durations = new List<double>();
         foreach (var region in regions)
         {
             double start = region.GetProperty("ts").GetDouble(), dur = region.GetProperty("dur").GetDouble();
             int tid = region.GetProperty("tid").GetInt32();
-            // The stopwatch's measure of the sleep, logged inside the region (microseconds).
-            var log = logs.FirstOrDefault(l => l.GetProperty("tid").GetInt32() == tid && l.GetProperty("ts").GetDouble() >= start && l.GetProperty("ts").GetDouble() <= start + dur);
+            durations.Add(dur);
+            // The stopwatch's measure around the whole region, logged right after it (microseconds).
+            var log = logs.Where(l => l.GetProperty("tid").GetInt32() == tid && l.GetProperty("ts").GetDouble() >= start + dur).OrderBy(l => l.GetProperty("ts").GetDouble()).FirstOrDefault();
             if (log.ValueKind == JsonValueKind.Undefined) continue;
-            double slept = double.Parse(log.GetProperty("args").GetProperty("detail").GetString()!, CultureInfo.InvariantCulture);
+            double around = double.Parse(log.GetProperty("args").GetProperty("detail").GetString()!, CultureInfo.InvariantCulture);
+            // The region holds the whole sleep and lies within what the stopwatch measured around it.
             Assert.True(dur >= 99_000, $"a region around a 100 ms sleep lasted {dur / 1000:0.0}ms");
-            Assert.True(Math.Abs(dur - slept) <= 10_000, $"region {dur / 1000:0.0}ms, sleep measured {slept / 1000:0.0}ms");
+            Assert.True(dur <= around + 1_000, $"region {dur / 1000:0.0}ms, stopwatch around it {around / 1000:0.0}ms");
             checkedRegions++;
         }
+        // 100 ms ± 10 ms (the median: a sleep on a loaded machine sometimes wakes late, and the region says so).
+        durations.Sort();
+        Assert.InRange(durations[durations.Count / 2], 99_000, 110_000);
         Assert.True(checkedRegions >= 10, $"only {checkedRegions} regions held their log");
         // Each region belongs to a task named sleeper.
         Assert.Contains(events, e => e.GetProperty("ph").GetString() == "b" && e.GetProperty("cat").GetString() == "task" && e.GetProperty("name").GetString() == "sleeper");
