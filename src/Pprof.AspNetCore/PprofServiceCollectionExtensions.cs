@@ -18,6 +18,9 @@ public static class PprofServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var builder = services.AddOptions<PprofOptions>();
         if (configure != null) builder.Configure(configure);
+        // The execution-trace event source exists from now on: traces recorded from outside (dotnet-pprof collect trace)
+        // then carry thread names.
+        _ = Pprof.Runtime.Tracing.ExecutionTrace.IsEnabled;
         services.TryAddSingleton<EndpointGuard>();
         services.TryAddSingleton<IndexPage>();
         services.TryAddSingleton<StreamingEndpoints>();

@@ -203,14 +203,25 @@ public static class Profiler
         if (on.Length > 0) BackgroundProfiling.SetMany(on);
     }
 
-    /// <summary>Writes a trace of this process's runtime events in the .nettrace format (what <c>dotnet-trace</c>
-    /// writes; PerfView and speedscope read it) to <paramref name="output"/> for <paramref name="duration"/>, or until
+    /// <summary>Writes an execution trace of this process in the .nettrace format (the provider set of docs/trace.md;
+    /// <c>dotnet-pprof trace</c>, PerfView and TraceEvent read it) to <paramref name="output"/> for <paramref name="duration"/>, or until
     /// <paramref name="cancellationToken"/> is cancelled: the stream is copied as it arrives and ends with a rundown
     /// naming every jitted method. One trace at a time: a second one throws <see cref="ProfilerException"/> "tracing is
     /// already enabled", before anything is written. Throws <see cref="IOException"/> when writing to
     /// <paramref name="output"/> fails (the session is still ended properly).</summary>
     public static Task WriteTraceAsync(Stream output, TimeSpan duration, CancellationToken cancellationToken = default)
         => NetTraceSession.WriteAsync(output, duration, null, cancellationToken);
+
+    /// <summary>Starts an execution trace of this process written to <paramref name="output"/> (the .nettrace format,
+    /// with the provider set of docs/trace.md; read it with <c>dotnet-pprof trace</c>) until <see cref="StopTrace"/>,
+    /// the counterpart of Go's <c>trace.Start</c>. Returns once the session runs. One trace at a time: throws
+    /// <see cref="ProfilerException"/> "tracing is already enabled" when one runs.</summary>
+    public static void StartTrace(Stream output) => NetTraceSession.Start(output);
+
+    /// <summary>Stops the trace <see cref="StartTrace"/> began and returns once its stream is complete (the rundown that
+    /// names the jitted methods is written). Throws <see cref="InvalidOperationException"/> when no trace was started,
+    /// <see cref="IOException"/> when writing to the output failed.</summary>
+    public static void StopTrace() => NetTraceSession.Stop();
 
     private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[]? previous, string[] keyValuePairs)
     {

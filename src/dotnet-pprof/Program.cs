@@ -9,6 +9,11 @@ internal static class Program
         try
         {
             if (Collect.CollectCommands.Handles(args)) return Collect.CollectCommands.Run(args, Console.Out, Console.Error, CancellationToken.None);
+            if (args.Length > 0 && args[0] == "trace")
+            {
+                using var stdout = Console.OpenStandardOutput();
+                return Trace.TraceCommand.Run(args[1..], stdout, !Console.IsOutputRedirected, Console.Error, CancellationToken.None);
+            }
             AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
             return RunPprof(args);
         }

@@ -7,6 +7,7 @@ using Pprof.Runtime.TestTarget;
 // Stats workloads: gc500 (a forced, blocking gen2 GC every 500 ms) throw100 (100 exceptions every 100 ms)
 // calmspin (calm for 20 s, prints "spin", then two threads spin until the end) growheap (calm for 20 s, prints "grow",
 // then keeps 8 MB more every 500 ms up to 256 MB).
+// tracelock: three threads lock-1..3 fight over one lock, gc-forcer forces a GC every second; traceregion: 100 ms sleeps in user regions.
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
 // spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
 if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
@@ -39,6 +40,8 @@ foreach (var kind in kinds)
                 case "threads": Workloads.CreateThreads(2); Thread.Sleep(100); break;
                 case "exceptions": Workloads.ThrowExceptions(5); Thread.Sleep(100); break;
                 case "states": foreach (var st in StateWorkloads.Run(end - DateTime.UtcNow)) st.Join(); break;
+                case "tracelock": TraceWorkloads.LockFightAndGc(end); break;
+                case "traceregion": TraceWorkloads.SleepInRegions(end); break;
                 case "linkedlist": Workloads.HoldLinkedList(20_000); Thread.Sleep(100); break;
                 case "leak": LeakWorkloads.GrowList(TimeSpan.FromMilliseconds(200)); break;
                 case "churn": LeakWorkloads.ChurnCache(TimeSpan.FromMilliseconds(200)); break;

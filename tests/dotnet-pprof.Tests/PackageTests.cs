@@ -12,7 +12,7 @@ namespace Pprof.Cli.Tests;
 /// installs from a local feed into a tool path and runs <c>-top</c> and <c>collect</c>.</summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] s_libraries = ["Pprof.Profile", "Pprof.Report", "Pprof.Runtime", "Pprof.AspNetCore"];
+    private static readonly string[] s_libraries = ["Pprof.Profile", "Pprof.Report", "Pprof.Runtime", "Pprof.AspNetCore", "Pprof.Trace"];
 
     private readonly string _tmp = Directory.CreateTempSubdirectory("pprof-pack").FullName;
 
@@ -29,7 +29,7 @@ public sealed class PackageTests : IDisposable
         string feed = Path.Combine(_tmp, "feed");
         string rid = RuntimeInformation.RuntimeIdentifier;
 
-        // One pack of the five projects, built apart from the repository's own output (artifacts path).
+        // One pack of the six projects, built apart from the repository's own output (artifacts path).
         string solution = Path.Combine(_tmp, "packages.slnx");
         File.WriteAllText(solution, "<Solution>\n" + string.Concat(s_libraries.Append("dotnet-pprof").Select(p =>
             $"  <Project Path=\"{Path.Combine(Repo, "src", p, p + ".csproj")}\" />\n")) + "</Solution>\n");

@@ -18,12 +18,14 @@ internal static class CollectCommand
     {
         var collect = new Command("collect", "Collects a runtime profile from a .NET process (no change to the process needed) and writes it as a gzipped profile.proto that dotnet-pprof, go tool pprof, Pyroscope and speedscope read. Each KIND has its own help: dotnet-pprof collect KIND --help.");
         foreach (var kind in RuntimeProfiles.Kinds) collect.Add(CreateKind(kind, context));
+        collect.Add(CollectTraceCommand.Create(context));
         return collect;
     }
 
     /// <summary>The help of a kind's subcommand after the options (what it collects, when, what Ctrl+C does, launch
     /// mode); null for other commands.</summary>
     public static string? Details(Command command) =>
+        command.Name == "trace" && command.Parents.OfType<Command>().Any(p => p.Name == "collect") ? CollectTraceCommand.Help :
         command.Parents.OfType<Command>().Any(p => p.Name == "collect") && RuntimeProfiles.Kinds.FirstOrDefault(k => k.Name == command.Name) is { } kind
             ? Help(kind)
             : null;
