@@ -162,9 +162,12 @@ public sealed class CollectCommandsTests
         string file = Path.Combine(Path.GetTempPath(), $"collect-test-{Guid.NewGuid():N}.pb.gz");
         try
         {
+            // Throws until the collection ends: on a loaded machine the session can start well after the command does,
+            // and a fixed number of throws could all fall before the window (an empty profile was seen in CI).
+            using var done = new ManualResetEventSlim();
             var thrower = new Thread(() =>
             {
-                for (int i = 0; i < 40; i++)
+                for (int i = 0; !done.IsSet; i++)
                 {
                     try
                     {
@@ -173,11 +176,12 @@ public sealed class CollectCommandsTests
                     catch (TimeoutException)
                     {
                     }
-                    Thread.Sleep(50);
+                    done.Wait(50);
                 }
             });
             thrower.Start();
             var (code, _, err) = Run("collect", "exceptions", "-p", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-d", "2s", "-o", file);
+            done.Set();
             thrower.Join();
             Assert.True(code == 0, err);
             Assert.Contains("wrote exceptions profile to " + file + ": exceptions ", err);
