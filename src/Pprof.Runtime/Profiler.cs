@@ -27,8 +27,11 @@ public static class Profiler
             var p = new BackgroundProfile(kind, how);
             s_profiles[p.Name] = p;
         }
+        var heap = new BackgroundProfile(ProfileKind.Heap, "call Profiler.SetHeapProfiling(true)");
+        s_profiles[heap.Name] = heap;
         s_profiles["retention"] = new Heap.HeapNamedProfile();
         s_profiles["goroutine"] = new Goroutine.GoroutineNamedProfile();
+        HeapProfilingDefault.Start();
     }
 
     /// <summary>Starts a CPU profile of this process that <see cref="StopCpuProfile"/> writes to
@@ -169,6 +172,13 @@ public static class Profiler
     /// <summary>Switches the allocs profile (the runtime's allocation sampling, one sample per 100 KiB on average).</summary>
     public static void SetAllocationSampling(bool enabled) => BackgroundProfiling.Set(ProfileKind.Allocs, enabled);
 
+    /// <summary>Switches the heap profile: allocation sampling (as for allocs) plus following each sampled object
+    /// through the garbage collections until it dies. On by default, like Go's <c>runtime.MemProfileRate</c>: it starts
+    /// in the background when <see cref="Profiler"/> is first used, unless this was called before, the
+    /// <c>PPROF_HEAP_PROFILING</c> environment variable is <c>0</c> or the <c>Pprof.Runtime.HeapProfiling</c>
+    /// AppContext switch (runtimeconfig) is false. Switched off, the profile keeps what it recorded.</summary>
+    public static void SetHeapProfiling(bool enabled) => HeapProfilingDefault.Set(enabled);
+
     /// <summary>Switches the threadcreate profile.</summary>
     public static void SetThreadCreateProfiling(bool enabled) => BackgroundProfiling.Set(ProfileKind.ThreadCreate, enabled);
 
@@ -244,7 +254,19 @@ public static class Profiler
             _howToEnable = howToEnable;
         }
 
-        public override Profile Build(CancellationToken cancellationToken = default) => BackgroundProfiling.Snapshot(_kind, _howToEnable);
+        public override Profile Build(CancellationToken cancellationToken = default) => BackgroundProfiling.Snapshot(_kind, _howToEnable, cancellationToken);
+
+        /// <summary>The heap profile's debug form is Go's legacy heap text with the <c># runtime.MemStats</c> trailer.</summary>
+        public override void WriteTo(Stream output, int debug = 0, CancellationToken cancellationToken = default)
+        {
+            if (_kind != ProfileKind.Heap || debug <= 0)
+            {
+                base.WriteTo(output, debug, cancellationToken);
+                return;
+            }
+            ArgumentNullException.ThrowIfNull(output);
+            LegacyHeapText.Write(Build(cancellationToken), output, MemStats.MemStatsReader.ReadCurrent());
+        }
 
         /// <summary>Switched on: the difference of two snapshots; off: a session of its own for the duration.</summary>
         public override async Task<Profile> CollectDeltaAsync(TimeSpan duration, CancellationToken cancellationToken = default)

@@ -3,6 +3,8 @@ using Pprof.Runtime.TestTarget;
 // A process to profile from outside: runs a workload mix until killed or until the given seconds pass.
 // Usage: Pprof.Runtime.TestTarget [seconds] [workload...] [exit=N]   workloads: cpu alloc mutex block threads exceptions linkedlist idle
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
+// fillcache: keep 20,000 1 KiB arrays live, refilled with a full GC every 2 s, plus churn (heap profile, out of process).
+// heapinproc: the in-process heap profile of fillcache, written to $PPROF_TEST_HEAP_OUT (and .txt for debug=1), then exit.
 // spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
 if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
 if (args.Contains("spawnchild"))
@@ -33,6 +35,8 @@ foreach (var kind in kinds)
                 case "block": Workloads.BlockOnWaits(2, TimeSpan.FromMilliseconds(20)); break;
                 case "threads": Workloads.CreateThreads(2); Thread.Sleep(100); break;
                 case "exceptions": Workloads.ThrowExceptions(5); Thread.Sleep(100); break;
+                case "fillcache": HeapSiteWorkloads.FillCacheCycle(); break;
+                case "heapinproc": HeapSiteWorkloads.FillCacheInProcess(Environment.GetEnvironmentVariable("PPROF_TEST_HEAP_OUT")!); return;
                 case "linkedlist": Workloads.HoldLinkedList(20_000); Thread.Sleep(100); break;
                 default: Thread.Sleep(100); break;
             }
