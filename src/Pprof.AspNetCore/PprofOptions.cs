@@ -25,6 +25,11 @@ public sealed class PprofOptions
     /// application and always runs one at a time. Default 2.</summary>
     public int ConcurrencyLimit { get; set; } = 2;
 
+    /// <summary>Keep the heap profile on from start-up (<c>/debug/pprof/heap</c>: live and allocated bytes by allocation
+    /// site, from allocation sampling plus following each sampled object through the garbage collections), as Go's
+    /// heap profile is. Default true; false switches it off at start-up (see docs/heap.md for its cost).</summary>
+    public bool HeapProfiling { get; set; } = true;
+
     /// <summary>Switch the allocs profile on at start (allocation sampling, one sample per 100 KiB allocated on
     /// average, like Go's default MemProfileRate). Default true.</summary>
     public bool AllocationSampling { get; set; } = true;

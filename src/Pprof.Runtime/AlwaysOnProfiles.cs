@@ -7,11 +7,14 @@ namespace Pprof.Runtime;
 public sealed class AlwaysOnProfiles
 {
     /// <summary>The set the documentation recommends for always-on use: mutex (every contention), threadcreate and
-    /// exceptions; allocation sampling and the block profile off.</summary>
+    /// exceptions, and the heap profile (on by default, as Go's); the allocs profile and the block profile off.</summary>
     public static AlwaysOnProfiles Recommended { get; } = new() { MutexProfileFraction = 1, ThreadCreateProfiling = true, ExceptionProfiling = true };
 
-    /// <summary>Every background profile off.</summary>
-    public static AlwaysOnProfiles None { get; } = new();
+    /// <summary>Every background profile off, the heap profile included.</summary>
+    public static AlwaysOnProfiles None { get; } = new() { HeapProfiling = false };
+
+    /// <summary>The heap profile (as <see cref="Profiler.SetHeapProfiling"/>); true unless set, as it is on by default.</summary>
+    public bool HeapProfiling { get; init; } = true;
 
     /// <summary>The allocs profile (as <see cref="Profiler.SetAllocationSampling"/>).</summary>
     public bool AllocationSampling { get; init; }
@@ -34,6 +37,7 @@ public sealed class AlwaysOnProfiles
         int mutexRate = Math.Max(1, MutexProfileFraction);
         return new (ProfileKind, bool, Action<EventCollector>?)[]
         {
+            (ProfileKind.Heap, HeapProfiling, null),
             (ProfileKind.Allocs, AllocationSampling, null),
             (ProfileKind.Mutex, MutexProfileFraction > 0, c => ((DelayCollector)c).Rate = mutexRate),
             (ProfileKind.Block, BlockProfileRate > 0, null),

@@ -185,14 +185,14 @@ public static class Profiler
     /// <summary>Switches the exceptions profile.</summary>
     public static void SetExceptionProfiling(bool enabled) => BackgroundProfiling.Set(ProfileKind.Exceptions, enabled);
 
-    /// <summary>Sets every background profile (allocs, mutex, block, threadcreate, exceptions) to
+    /// <summary>Sets every background profile (heap, allocs, mutex, block, threadcreate, exceptions) to
     /// <paramref name="profiles"/> with at most one restart of the background session, for example
     /// <c>Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.Recommended)</c> at start-up. Kinds switched off keep what they
     /// recorded, as with the single setters.</summary>
     public static void SetAlwaysOnProfiles(AlwaysOnProfiles profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        BackgroundProfiling.SetMany(profiles.Changes());
+        HeapProfilingDefault.Choose(() => BackgroundProfiling.SetMany(profiles.Changes()));
     }
 
     /// <summary>Switches on the background profiles that <paramref name="profiles"/> switches on, with at most one
@@ -204,7 +204,7 @@ public static class Profiler
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var on = profiles.Changes().Where(c => c.On).ToArray();
-        if (on.Length > 0) BackgroundProfiling.SetMany(on);
+        if (on.Length > 0) HeapProfilingDefault.Choose(() => BackgroundProfiling.SetMany(on));
     }
 
     /// <summary>Writes a trace of this process's runtime events in the .nettrace format (what <c>dotnet-trace</c>

@@ -58,7 +58,8 @@ public static class HeapSiteWorkloads
 
     /// <summary>The in-process run: waits until the heap profile (on by default) is switched on, fills the cache once,
     /// churns, forces a collection, and writes the heap profile to <paramref name="path"/> (gzipped proto) and
-    /// <paramref name="path"/>.txt (debug=1).</summary>
+    /// <paramref name="path"/>.txt (debug=1); the profile just before the cache was filled goes to
+    /// <paramref name="path"/>.before (for <c>-base</c>).</summary>
     public static void FillCacheInProcess(string path)
     {
         var heap = Profiler.Lookup("heap") ?? throw new InvalidOperationException("no heap profile");
@@ -68,6 +69,7 @@ public static class HeapSiteWorkloads
             if (wait.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("heap profiling did not switch on");
             Thread.Sleep(100);
         }
+        using (var b = File.Create(path + ".before")) heap.WriteTo(b, 0);
         FillCache();
         for (int i = 0; i < 10; i++) Churn(5_000_000);
         GC.Collect();

@@ -26,6 +26,7 @@ internal sealed class BackgroundProfilesService : IHostedService
     {
         var chosen = new AlwaysOnProfiles
         {
+            HeapProfiling = _options.HeapProfiling,
             AllocationSampling = _options.AllocationSampling,
             MutexProfileFraction = _options.MutexProfileFraction,
             BlockProfileRate = _options.BlockProfileRate,
@@ -36,7 +37,9 @@ internal sealed class BackgroundProfilesService : IHostedService
         {
             try
             {
-                // Only switch on: what the application switched on itself stays on.
+                // Only switch on: what the application switched on itself stays on. The heap profile is on by default in
+                // every process that uses the profiler: the option switches it off.
+                if (!_options.HeapProfiling) Profiler.SetHeapProfiling(false);
                 Profiler.EnableAlwaysOnProfiles(chosen);
             }
             catch (ProfilerException e)

@@ -34,6 +34,7 @@ internal sealed class HeapCollector : EventCollector
     private long _lastGcIndex = -1;
     private long _gcIndexFloor = -1;
     private long _dropped;
+    private bool _fromOutside;
 
     public override ProfileKind Kind => ProfileKind.Heap;
 
@@ -73,6 +74,7 @@ internal sealed class HeapCollector : EventCollector
         // stacks of different sessions.
         var shapes = new Dictionary<(Frame[] Stack, ulong Type, long Size), int>(ShapeComparer.Instance);
         // In-process, the collections before the session have nothing to report: waiting for them is pointless.
+        lock (Gate) _fromOutside |= !context.InProcess;
         if (context.InProcess)
         {
             lock (Gate) _gcIndexFloor = Math.Max(_gcIndexFloor, GC.CollectionCount(0));
@@ -296,7 +298,9 @@ internal sealed class HeapCollector : EventCollector
                 builder.Add(site.Stack, values, site.Labels);
             }
             all.Add($"allocations sampled by the runtime (AllocationSampled, one per {AllocationCollector.SamplingMeanBytes:0} bytes allocated on average); a sample of an object of s bytes stands for 1/(1-exp(-s/{AllocationCollector.SamplingMeanBytes:0})) objects (period: space/bytes {AllocationCollector.SamplingMeanBytes:0})");
-            all.Add("inuse_: the sampled objects still live at the last garbage collection seen, followed through the GC's survival and movement events; alloc_: every sampled allocation");
+            all.Add(_fromOutside
+                ? "collected from outside over a window: inuse_ are the objects allocated in the window that were still live at its last garbage collection (followed through the GC's survival and movement events); alloc_ everything allocated in the window; objects allocated before it are not seen"
+                : "inuse_: the sampled objects still live at the last garbage collection seen, followed through the GC's survival and movement events; alloc_: every sampled allocation since heap profiling was switched on");
             all.Add(_lastGcIndex < 0
                 ? "no garbage collection seen yet: inuse_ is empty"
                 : $"inuse_ as of garbage collection #{_lastGcIndex}; {_gcsProcessed} collections followed, {_count} sampled objects tracked");

@@ -51,6 +51,17 @@ internal static class HeapProfilingDefault
         });
     }
 
+    /// <summary>Runs the application's own choice of background profiles (which may include the heap profile): the
+    /// default no longer applies.</summary>
+    public static void Choose(Action apply)
+    {
+        lock (s_lock)
+        {
+            s_chosen = true;
+            apply();
+        }
+    }
+
     /// <summary>The application's own choice, which the default never overrides.</summary>
     public static void Set(bool enabled)
     {
