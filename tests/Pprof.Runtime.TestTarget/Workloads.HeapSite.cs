@@ -44,10 +44,14 @@ public static class HeapSiteWorkloads
         }
     }
 
-    /// <summary>The out-of-process cycle: refill the cache, collect the old one, churn for a while.</summary>
+    /// <summary>The out-of-process cycle: refill the cache, collect the old one, churn for a while. The refill runs in a
+    /// no-GC region, so that every collection sees exactly one full cache (a collection in the middle of a refill
+    /// would see the old cache and part of the new one, wherever a profile's window ends).</summary>
     public static void FillCacheCycle()
     {
+        bool noGc = GC.TryStartNoGCRegion(CacheBytes + 16_000_000);
         FillCache();
+        if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
         GC.Collect();
         for (int i = 0; i < 20; i++)
         {

@@ -42,7 +42,7 @@ public sealed class HeapSiteTests
     }
 
     [Fact]
-    public void InProcessHeapProfileIsOnByDefaultAndItsBaseShowsTheGrowth()
+    public async Task InProcessHeapProfileIsOnByDefaultAndItsBaseShowsTheGrowth()
     {
         string file = Path.Combine(Path.GetTempPath(), $"heapsite-in-{Guid.NewGuid():N}.pb.gz");
         try
@@ -53,8 +53,17 @@ public sealed class HeapSiteTests
             {
                 var stderr = target.StandardError.ReadToEndAsync();
                 _ = target.StandardOutput.ReadToEndAsync();
-                Assert.True(target.WaitForExit(240_000), "the in-process heap workload did not finish");
-                Assert.True(target.ExitCode == 0, stderr.Result);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+                try
+                {
+                    await target.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    target.Kill();
+                    Assert.Fail("the in-process heap workload did not finish");
+                }
+                Assert.True(target.ExitCode == 0, await stderr);
             }
             AssertFillCacheLine(file, "");
             // -base: the profile before the fill subtracted, the growth is on the allocating line.

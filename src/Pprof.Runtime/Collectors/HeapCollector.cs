@@ -225,11 +225,8 @@ internal sealed class HeapCollector : EventCollector
             }
             _objects[kept++] = o;
         }
-        if (s_trace) Console.Error.WriteLine($"gc#{work.Count} depth={work.Depth} bg={work.Background} ranges={ranges.Count} regions={regions.Count} tracked {_count}->{kept}");
         _count = kept;
     }
-
-    private static readonly bool s_trace = Environment.GetEnvironmentVariable("PPROF_HEAP_TRACE") == "1";
 
     private static bool Condemned(GcWork work, List<Region> regions, Tracked o)
     {
