@@ -96,7 +96,8 @@ public static class Profiler
     public static Task<Profile> CollectAsync(ProfileKind kind, TimeSpan duration, CancellationToken cancellationToken = default)
         => RuntimeProfiles.CollectAsync(Environment.ProcessId, kind, duration, cancellationToken);
 
-    /// <summary>The named profile, or null: allocs, mutex, block, threadcreate, exceptions, or one made with
+    /// <summary>The named profile, or null: heap (on by default), allocs, mutex, block, threadcreate, exceptions,
+    /// retention, goroutine, or one made with
     /// <see cref="NewProfile"/>.</summary>
     public static NamedProfile? Lookup(string name)
     {
@@ -254,7 +255,14 @@ public static class Profiler
             _howToEnable = howToEnable;
         }
 
-        public override Profile Build(CancellationToken cancellationToken = default) => BackgroundProfiling.Snapshot(_kind, _howToEnable, cancellationToken);
+        public override Profile Build(CancellationToken cancellationToken = default)
+        {
+            // The heap profile's default start runs in the background: say why it is off when it could not start.
+            string how = _kind == ProfileKind.Heap && HeapProfilingDefault.Failure is { } failure
+                ? $"it could not start ({failure}); {_howToEnable}"
+                : _howToEnable;
+            return BackgroundProfiling.Snapshot(_kind, how, cancellationToken);
+        }
 
         /// <summary>The heap profile's debug form is Go's legacy heap text with the <c># runtime.MemStats</c> trailer.</summary>
         public override void WriteTo(Stream output, int debug = 0, CancellationToken cancellationToken = default)
