@@ -7,14 +7,15 @@ namespace Pprof.Runtime;
 public sealed class AlwaysOnProfiles
 {
     /// <summary>The set the documentation recommends for always-on use: mutex (every contention), threadcreate and
-    /// exceptions, and the heap profile (on by default, as Go's); the allocs profile and the block profile off.</summary>
+    /// exceptions; the heap profile, the allocs profile and the block profile off (their cost grows with the allocation
+    /// rate, docs/heap.md).</summary>
     public static AlwaysOnProfiles Recommended { get; } = new() { MutexProfileFraction = 1, ThreadCreateProfiling = true, ExceptionProfiling = true };
 
     /// <summary>Every background profile off, the heap profile included.</summary>
-    public static AlwaysOnProfiles None { get; } = new() { HeapProfiling = false };
+    public static AlwaysOnProfiles None { get; } = new();
 
-    /// <summary>The heap profile (as <see cref="Profiler.SetHeapProfiling"/>); true unless set, as it is on by default.</summary>
-    public bool HeapProfiling { get; init; } = true;
+    /// <summary>The heap profile (as <see cref="Profiler.SetHeapProfiling"/>).</summary>
+    public bool HeapProfiling { get; init; }
 
     /// <summary>The allocs profile (as <see cref="Profiler.SetAllocationSampling"/>).</summary>
     public bool AllocationSampling { get; init; }

@@ -60,7 +60,7 @@ public static class HeapSiteWorkloads
         }
     }
 
-    /// <summary>The in-process run: waits until the heap profile (on by default) is switched on, fills the cache once,
+    /// <summary>The in-process run: waits until the heap profile (switched on by PPROF_HEAP_PROFILING=1) is on, fills the cache once,
     /// churns, forces a collection, and writes the heap profile to <paramref name="path"/> (gzipped proto) and
     /// <paramref name="path"/>.txt (debug=1); the profile just before the cache was filled goes to
     /// <paramref name="path"/>.before (for <c>-base</c>).</summary>

@@ -42,13 +42,15 @@ public sealed class HeapSiteTests
     }
 
     [Fact]
-    public async Task InProcessHeapProfileIsOnByDefaultAndItsBaseShowsTheGrowth()
+    public async Task InProcessHeapProfileSwitchedOnByConfigurationAndItsBaseShowsTheGrowth()
     {
         string file = Path.Combine(Path.GetTempPath(), $"heapsite-in-{Guid.NewGuid():N}.pb.gz");
         try
         {
             var psi = new ProcessStartInfo(CliRunner.DotnetHost, $"\"{TargetDll}\" 120 heapinproc") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.Environment["PPROF_TEST_HEAP_OUT"] = file;
+            // Off by default in-process: the environment variable switches it on when the profiler is first used.
+            psi.Environment["PPROF_HEAP_PROFILING"] = "1";
             using (var target = Process.Start(psi)!)
             {
                 var stderr = target.StandardError.ReadToEndAsync();

@@ -37,9 +37,7 @@ internal sealed class BackgroundProfilesService : IHostedService
         {
             try
             {
-                // Only switch on: what the application switched on itself stays on. The heap profile is on by default in
-                // every process that uses the profiler: the option switches it off.
-                if (!_options.HeapProfiling) Profiler.SetHeapProfiling(false);
+                // Only switch on: what the application switched on itself (or by PPROF_HEAP_PROFILING) stays on.
                 Profiler.EnableAlwaysOnProfiles(chosen);
             }
             catch (ProfilerException e)

@@ -1,16 +1,19 @@
 namespace Pprof.Runtime.Internal;
 
-/// <summary>The heap profile is on by default, like Go's <c>runtime.MemProfileRate</c>: it is switched on in the
-/// background when <see cref="Profiler"/> is first used (starting a session takes a moment and must not fail the
-/// caller), unless the application switched it itself first, or switched it off by configuration
-/// (<c>PPROF_HEAP_PROFILING=0</c>, or the <c>Pprof.Runtime.HeapProfiling</c> AppContext switch set to false).</summary>
+/// <summary>The heap profile is off by default in-process (unlike Go's <c>runtime.MemProfileRate</c>): following the
+/// sampled objects needs the GC keyword, whose events cost the allocating threads about 50 % of a core per GB/s
+/// allocated (docs/heap.md). Configuration switches it on from the start (<c>PPROF_HEAP_PROFILING=1</c>, or the
+/// <c>Pprof.Runtime.HeapProfiling</c> AppContext switch set to true; an explicit 0 or false in either keeps it off): it
+/// is then switched on in the background when
+/// <see cref="Profiler"/> is first used (starting a session takes a moment and must not fail the caller), unless the
+/// application switched it itself first.</summary>
 internal static class HeapProfilingDefault
 {
     /// <summary>The AppContext switch (runtimeconfig.json's configProperties, or
-    /// <c>&lt;RuntimeHostConfigurationOption&gt;</c>) that switches the default off when false.</summary>
+    /// <c>&lt;RuntimeHostConfigurationOption&gt;</c>) that switches the profile on from the start when true.</summary>
     public const string Switch = "Pprof.Runtime.HeapProfiling";
 
-    /// <summary>The environment variable that switches the default off when 0 or false.</summary>
+    /// <summary>The environment variable that switches the profile on from the start when 1 or true.</summary>
     public const string Variable = "PPROF_HEAP_PROFILING";
 
     private static readonly object s_lock = new();
@@ -19,14 +22,18 @@ internal static class HeapProfilingDefault
     /// <summary>Why the default could not be applied, or null.</summary>
     public static string? Failure { get; private set; }
 
-    /// <summary>Whether configuration leaves the default on.</summary>
+    /// <summary>Whether configuration switches the profile on from the start: one of the two says on and neither says
+    /// off (an explicit off wins).</summary>
     public static bool DefaultOn
     {
         get
         {
-            if (AppContext.TryGetSwitch(Switch, out bool on) && !on) return false;
+            bool hasSwitch = AppContext.TryGetSwitch(Switch, out bool switchOn);
             string? v = Environment.GetEnvironmentVariable(Variable);
-            return v is not ("0" or "false" or "False" or "FALSE");
+            bool variableOn = v is "1" or "true" or "True" or "TRUE";
+            bool variableOff = v is "0" or "false" or "False" or "FALSE";
+            if ((hasSwitch && !switchOn) || variableOff) return false;
+            return variableOn || (hasSwitch && switchOn);
         }
     }
 
