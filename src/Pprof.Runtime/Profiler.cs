@@ -27,7 +27,7 @@ public static class Profiler
             var p = new BackgroundProfile(kind, how);
             s_profiles[p.Name] = p;
         }
-        var heap = new BackgroundProfile(ProfileKind.Heap, "call Profiler.SetHeapProfiling(true)");
+        var heap = new BackgroundProfile(ProfileKind.Heap, "call Profiler.SetHeapProfiling(true), or set PPROF_HEAP_PROFILING=1 (off by default for its cost, see docs/heap.md)");
         s_profiles[heap.Name] = heap;
         s_profiles["retention"] = new Heap.HeapNamedProfile();
         s_profiles["goroutine"] = new Goroutine.GoroutineNamedProfile();
