@@ -96,7 +96,7 @@ public static class Profiler
     public static Task<Profile> CollectAsync(ProfileKind kind, TimeSpan duration, CancellationToken cancellationToken = default)
         => RuntimeProfiles.CollectAsync(Environment.ProcessId, kind, duration, cancellationToken);
 
-    /// <summary>The named profile, or null: heap (on by default), allocs, mutex, block, threadcreate, exceptions,
+    /// <summary>The named profile, or null: heap (off by default), allocs, mutex, block, threadcreate, exceptions,
     /// retention, goroutine, or one made with
     /// <see cref="NewProfile"/>.</summary>
     public static NamedProfile? Lookup(string name)

@@ -7,7 +7,7 @@ using Pprof.Runtime.Internal;
 
 namespace Pprof.AspNetCore.Tests;
 
-/// <summary>/debug/pprof/heap: Go's heap profile (live bytes by allocation site), on from start-up.</summary>
+/// <summary>/debug/pprof/heap: Go's heap profile (live bytes by allocation site), with HeapProfiling = true (off by default).</summary>
 public sealed class HeapEndpointTests
 {
     private static readonly List<byte[]> s_kept = new();
