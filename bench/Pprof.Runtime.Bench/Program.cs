@@ -12,6 +12,8 @@ using Pprof.Runtime.TestTarget;
 //   Pprof.Runtime.Bench --paired [--window SECONDS] [--rounds N] [--only REGEX]  (ours and dotnet-trace alternating in one worker)
 //   Pprof.Runtime.Bench --always-on [--window SECONDS] [--rounds N] [--settle SECONDS]  (the recommended always-on set
 //       in-process, from outside, and a placebo, interleaved in one worker per workload)
+//   --always-on-set KIND,KIND: the set --always-on measures (default mutex,threadcreate,exceptions; heap: the heap
+//       profile's allocation sampling plus survival tracking)
 //   Pprof.Runtime.Bench --collector-cost SECONDS  (the collector's CPU time per event)
 //   Pprof.Runtime.Bench --oncpu [--window SECONDS] [--rounds N] [--settle SECONDS] [--footprint SECONDS] [--stop-seconds SECONDS]
 //       (the cpu profile on-CPU, estimated and dotnet-trace's default, interleaved with a placebo in one worker per
@@ -26,6 +28,7 @@ bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false;
 double footprint = 30;
 double settle = 4; // seconds between switching the in-process set on and its window
 Regex? only = null;
+string[] alwaysOnSet = { "mutex", "threadcreate", "exceptions" };
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -40,6 +43,7 @@ for (int i = 0; i < args.Length; i++)
         case "--settle": settle = double.Parse(args[++i], inv); break;
         case "--oncpu": onCpu = true; break;
         case "--footprint": footprint = double.Parse(args[++i], inv); break;
+        case "--always-on-set": alwaysOnSet = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
         case "--collector-cost":
             await CollectorCost.Run(double.Parse(args[++i], inv));
             return 0;
@@ -107,7 +111,7 @@ async Task<int> PairedTable()
 // against the window off just before it, the order rotating round to round. The placebo's spread is the noise floor.
 int AlwaysOnTable()
 {
-    string[] set = { "mutex", "threadcreate", "exceptions" };
+    string[] set = alwaysOnSet;
     double hold = settle + window + 0.5;
     Console.WriteLine($"{Bench.Rounds} rounds per workload, each: for each row in turn (the order rotates), {window:0.#} s off, then the row's profiles on, {settle:0.#} s to settle, {window:0.#} s measured; one worker process per workload, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
     Console.WriteLine("overhead: 1 − (ops/s on ÷ ops/s in the window off just before), median and quartiles over the rounds; worker CPU per op: change of the worker's CPU time per operation, median.");

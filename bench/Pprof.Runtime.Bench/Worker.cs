@@ -80,6 +80,7 @@ internal static class Worker
         var kinds = words[0] == "on" ? words[1..].ToHashSet() : new HashSet<string>();
         Profiler.SetAlwaysOnProfiles(new AlwaysOnProfiles
         {
+            HeapProfiling = kinds.Contains("heap"),
             AllocationSampling = kinds.Contains("allocs"),
             MutexProfileFraction = kinds.Contains("mutex") ? 1 : 0,
             BlockProfileRate = kinds.Contains("block") ? 1 : 0,

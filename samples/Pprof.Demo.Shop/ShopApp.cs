@@ -45,8 +45,15 @@ internal static class ShopApp
         builder.Services.AddSingleton<ShipmentTracker>();
         builder.Services.AddSingleton<CheckoutService>();
         // The mutex profile is off by default, as in Go; the shop records every contention so that /debug/pprof/mutex
-        // shows the inventory lock. Allocation, exception and thread-creation profiles are on by AddPprof's defaults.
-        builder.Services.AddPprof(options => { options.MutexProfileFraction = 1; options.AllocationSampling = builder.Configuration["pprof-allocs"] != "false"; });
+        // shows the inventory lock. Allocation, exception and thread-creation profiles are on by AddPprof's defaults. The
+        // heap profile is off by default (its cost grows with the allocation rate); the shop allocates little and the
+        // demo's leak step reads it, so it is on here.
+        builder.Services.AddPprof(options =>
+        {
+            options.MutexProfileFraction = 1;
+            options.AllocationSampling = builder.Configuration["pprof-allocs"] != "false";
+            options.HeapProfiling = builder.Configuration["pprof-heap"] != "false";
+        });
 
         var app = builder.Build();
         MapShop(app);

@@ -11,6 +11,11 @@ internal sealed class DemoRunner
         (row, rank, _) => $"The hot method is {row.Name}: {row.Flat} ({Pct(row.FlatPercent)} of the CPU time) is spent in it, " +
             $"row {rank} of -top by flat time. The cart's loyalty discount replays the whole purchase history for every line.");
 
+    internal static readonly Finding LeakSite = new("leak", "Pprof.Demo.Shop.Catalog.RecommendationCache.For", 0,
+        (row, _, _) => $"Between the two heap profiles {row.Cum} more live memory was allocated under {row.Name} " +
+            "(inuse_space, by allocating stack); -list shows the lines that allocate it.",
+        row => IsPositive(row.Cum) ? null : $"the live memory it allocated did not grow ({row.Cum})");
+
     internal static readonly Finding Leak = new("leak", "RecommendationCache", 0,
         (row, _, _) => $"Between the two snapshots {row.Cum} more live memory is held through {row.Name}: " +
             "a static cache, keyed by visitor, that never evicts.",
@@ -76,11 +81,18 @@ internal sealed class DemoRunner
             var cpu = await TopAsync(cli, new[] { "-top", "-seconds", _settings.CpuSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), pprof + "/profile" }, cancellationToken).ConfigureAwait(false);
             Report(cpu, Cpu);
 
-            Section("2. Retention: what grows, and what holds it? Two snapshots, then the difference");
+            Section("2. Heap and retention: what grows, which line allocates it, and what holds it? Two snapshots of each, then the differences");
+            await FetchAsync(cli, new[] { "-proto", "-output=heap1.pb.gz", pprof + "/heap" }, cancellationToken).ConfigureAwait(false);
             await FetchAsync(cli, new[] { "-proto", "-output=retention1.pb.gz", pprof + "/retention" }, cancellationToken).ConfigureAwait(false);
             _out.WriteLine($"  ... {_settings.LoadBetweenHeaps.TotalSeconds:0} s more of load ...");
             await Task.Delay(_settings.LoadBetweenHeaps, cancellationToken).ConfigureAwait(false);
+            await FetchAsync(cli, new[] { "-proto", "-output=heap2.pb.gz", pprof + "/heap?gc=1" }, cancellationToken).ConfigureAwait(false);
             await FetchAsync(cli, new[] { "-proto", "-output=retention2.pb.gz", pprof + "/retention" }, cancellationToken).ConfigureAwait(false);
+            // heap (Go's semantics): live bytes by the stack that allocated them, so the growth points at source lines.
+            var site = await TopAsync(cli, new[] { "-sample_index=inuse_space", "-top", "-base", "heap1.pb.gz", "heap2.pb.gz" }, cancellationToken).ConfigureAwait(false);
+            Report(site, LeakSite);
+            await ListAsync(cli, new[] { "-sample_index=inuse_space", "-list", "RecommendationCache.For", "-base", "heap1.pb.gz", "heap2.pb.gz" }, cancellationToken).ConfigureAwait(false);
+            // retention: live objects by the path that holds them, so the growth points at the static field.
             var heap = await TopAsync(cli, new[] { "-top", "-base", "retention1.pb.gz", "retention2.pb.gz" }, cancellationToken).ConfigureAwait(false);
             Report(heap, Leak);
 
@@ -143,6 +155,20 @@ internal sealed class DemoRunner
         foreach (var line in report.Trimmed(ShownRows)) _out.WriteLine("  " + line);
         if (report.Rows.Count > ShownRows) _out.WriteLine($"  ... ({report.Rows.Count - ShownRows} more rows)");
         return report;
+    }
+
+    /// <summary>Runs a <c>-list</c> and prints the lines that carry a value (and the routine headers).</summary>
+    private async Task ListAsync(PprofCli cli, string[] args, CancellationToken ct)
+    {
+        var run = await RunAsync(cli, args, ct).ConfigureAwait(false);
+        if (run == null) return;
+        foreach (var raw in run.Stdout.Split('\n'))
+        {
+            string line = raw.TrimEnd('\r');
+            string trimmed = line.TrimStart();
+            if (trimmed.Length == 0 || trimmed.StartsWith(".          .", StringComparison.Ordinal)) continue;
+            _out.WriteLine("  " + line);
+        }
     }
 
     private async Task FetchAsync(PprofCli cli, string[] args, CancellationToken ct)

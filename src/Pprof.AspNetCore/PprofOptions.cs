@@ -25,6 +25,12 @@ public sealed class PprofOptions
     /// application and always runs one at a time. Default 2.</summary>
     public int ConcurrencyLimit { get; set; } = 2;
 
+    /// <summary>Switch the heap profile on at start-up (<c>/debug/pprof/heap</c>: live and allocated bytes by allocation
+    /// site, from allocation sampling plus following each sampled object through the garbage collections), as Go's
+    /// heap profile is. Default false: its cost grows with the allocation rate, about 50 % of a core per GB/s allocated
+    /// (docs/heap.md); the endpoint then says how to switch it on.</summary>
+    public bool HeapProfiling { get; set; }
+
     /// <summary>Switch the allocs profile on at start (allocation sampling, one sample per 100 KiB allocated on
     /// average, like Go's default MemProfileRate). Default true.</summary>
     public bool AllocationSampling { get; set; } = true;

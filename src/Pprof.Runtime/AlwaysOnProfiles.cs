@@ -7,11 +7,15 @@ namespace Pprof.Runtime;
 public sealed class AlwaysOnProfiles
 {
     /// <summary>The set the documentation recommends for always-on use: mutex (every contention), threadcreate and
-    /// exceptions; allocation sampling and the block profile off.</summary>
+    /// exceptions; the heap profile, the allocs profile and the block profile off (their cost grows with the allocation
+    /// rate, docs/heap.md).</summary>
     public static AlwaysOnProfiles Recommended { get; } = new() { MutexProfileFraction = 1, ThreadCreateProfiling = true, ExceptionProfiling = true };
 
-    /// <summary>Every background profile off.</summary>
+    /// <summary>Every background profile off, the heap profile included.</summary>
     public static AlwaysOnProfiles None { get; } = new();
+
+    /// <summary>The heap profile (as <see cref="Profiler.SetHeapProfiling"/>).</summary>
+    public bool HeapProfiling { get; init; }
 
     /// <summary>The allocs profile (as <see cref="Profiler.SetAllocationSampling"/>).</summary>
     public bool AllocationSampling { get; init; }
@@ -34,6 +38,7 @@ public sealed class AlwaysOnProfiles
         int mutexRate = Math.Max(1, MutexProfileFraction);
         return new (ProfileKind, bool, Action<EventCollector>?)[]
         {
+            (ProfileKind.Heap, HeapProfiling, null),
             (ProfileKind.Allocs, AllocationSampling, null),
             (ProfileKind.Mutex, MutexProfileFraction > 0, c => ((DelayCollector)c).Rate = mutexRate),
             (ProfileKind.Block, BlockProfileRate > 0, null),

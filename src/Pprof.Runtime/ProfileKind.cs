@@ -24,4 +24,8 @@ public enum ProfileKind
 
     /// <summary>Thrown exceptions by throw stack (exceptions/count).</summary>
     Exceptions,
+
+    /// <summary>Sampled allocations followed until they die, by allocation stack (alloc_objects/count,
+    /// alloc_space/bytes, inuse_objects/count, inuse_space/bytes), as Go's heap profile.</summary>
+    Heap,
 }

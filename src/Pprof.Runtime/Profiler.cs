@@ -27,8 +27,11 @@ public static class Profiler
             var p = new BackgroundProfile(kind, how);
             s_profiles[p.Name] = p;
         }
+        var heap = new BackgroundProfile(ProfileKind.Heap, "call Profiler.SetHeapProfiling(true), or set PPROF_HEAP_PROFILING=1 (off by default for its cost, see docs/heap.md)");
+        s_profiles[heap.Name] = heap;
         s_profiles["retention"] = new Heap.HeapNamedProfile();
         s_profiles["goroutine"] = new Goroutine.GoroutineNamedProfile();
+        HeapProfilingDefault.Start();
     }
 
     /// <summary>Starts a CPU profile of this process that <see cref="StopCpuProfile"/> writes to
@@ -99,7 +102,8 @@ public static class Profiler
     public static Task<Profile> CollectAsync(ProfileKind kind, TimeSpan duration, CancellationToken cancellationToken = default)
         => RuntimeProfiles.CollectAsync(Environment.ProcessId, kind, duration, cancellationToken);
 
-    /// <summary>The named profile, or null: allocs, mutex, block, threadcreate, exceptions, or one made with
+    /// <summary>The named profile, or null: heap (off by default), allocs, mutex, block, threadcreate, exceptions,
+    /// retention, goroutine, or one made with
     /// <see cref="NewProfile"/>.</summary>
     public static NamedProfile? Lookup(string name)
     {
@@ -175,20 +179,28 @@ public static class Profiler
     /// <summary>Switches the allocs profile (the runtime's allocation sampling, one sample per 100 KiB on average).</summary>
     public static void SetAllocationSampling(bool enabled) => BackgroundProfiling.Set(ProfileKind.Allocs, enabled);
 
+    /// <summary>Switches the heap profile: allocation sampling (as for allocs) plus following each sampled object
+    /// through the garbage collections until it dies. Off by default (unlike Go's <c>runtime.MemProfileRate</c>): its
+    /// cost grows with the allocation rate, about 50 % of a core per GB/s allocated (docs/heap.md). The
+    /// <c>PPROF_HEAP_PROFILING</c> environment variable at <c>1</c> or the <c>Pprof.Runtime.HeapProfiling</c> AppContext
+    /// switch (runtimeconfig) at true switch it on in the background when <see cref="Profiler"/> is first used, unless
+    /// this was called before. Switched off, the profile keeps what it recorded.</summary>
+    public static void SetHeapProfiling(bool enabled) => HeapProfilingDefault.Set(enabled);
+
     /// <summary>Switches the threadcreate profile.</summary>
     public static void SetThreadCreateProfiling(bool enabled) => BackgroundProfiling.Set(ProfileKind.ThreadCreate, enabled);
 
     /// <summary>Switches the exceptions profile.</summary>
     public static void SetExceptionProfiling(bool enabled) => BackgroundProfiling.Set(ProfileKind.Exceptions, enabled);
 
-    /// <summary>Sets every background profile (allocs, mutex, block, threadcreate, exceptions) to
+    /// <summary>Sets every background profile (heap, allocs, mutex, block, threadcreate, exceptions) to
     /// <paramref name="profiles"/> with at most one restart of the background session, for example
     /// <c>Profiler.SetAlwaysOnProfiles(AlwaysOnProfiles.Recommended)</c> at start-up. Kinds switched off keep what they
     /// recorded, as with the single setters.</summary>
     public static void SetAlwaysOnProfiles(AlwaysOnProfiles profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        BackgroundProfiling.SetMany(profiles.Changes());
+        HeapProfilingDefault.Choose(() => BackgroundProfiling.SetMany(profiles.Changes()));
     }
 
     /// <summary>Switches on the background profiles that <paramref name="profiles"/> switches on, with at most one
@@ -200,7 +212,7 @@ public static class Profiler
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var on = profiles.Changes().Where(c => c.On).ToArray();
-        if (on.Length > 0) BackgroundProfiling.SetMany(on);
+        if (on.Length > 0) HeapProfilingDefault.Choose(() => BackgroundProfiling.SetMany(on));
     }
 
     /// <summary>Writes an execution trace of this process in the .nettrace format (the provider set of docs/trace.md;
@@ -261,7 +273,26 @@ public static class Profiler
             _howToEnable = howToEnable;
         }
 
-        public override Profile Build(CancellationToken cancellationToken = default) => BackgroundProfiling.Snapshot(_kind, _howToEnable);
+        public override Profile Build(CancellationToken cancellationToken = default)
+        {
+            // The heap profile's default start runs in the background: say why it is off when it could not start.
+            string how = _kind == ProfileKind.Heap && HeapProfilingDefault.Failure is { } failure
+                ? $"it could not start ({failure}); {_howToEnable}"
+                : _howToEnable;
+            return BackgroundProfiling.Snapshot(_kind, how, cancellationToken);
+        }
+
+        /// <summary>The heap profile's debug form is Go's legacy heap text with the <c># runtime.MemStats</c> trailer.</summary>
+        public override void WriteTo(Stream output, int debug = 0, CancellationToken cancellationToken = default)
+        {
+            if (_kind != ProfileKind.Heap || debug <= 0)
+            {
+                base.WriteTo(output, debug, cancellationToken);
+                return;
+            }
+            ArgumentNullException.ThrowIfNull(output);
+            LegacyHeapText.Write(Build(cancellationToken), output, MemStats.MemStatsReader.ReadCurrent());
+        }
 
         /// <summary>Switched on: the difference of two snapshots; off: a session of its own for the duration.</summary>
         public override async Task<Profile> CollectDeltaAsync(TimeSpan duration, CancellationToken cancellationToken = default)

@@ -30,7 +30,7 @@ public sealed class EndpointTests : IClassFixture<AppFixture>
         Assert.StartsWith("<html>\n<head>\n<title>/debug/pprof/</title>", html, StringComparison.Ordinal);
         Assert.Contains("Types of profiles available:", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"goroutine?debug=2\">full goroutine stack dump</a>", html, StringComparison.Ordinal);
-        string[] names = { "allocs", "block", "cmdline", "exceptions", "goroutine", "mutex", "profile", "retention", "threadcreate", "trace", "wall" };
+        string[] names = { "allocs", "block", "cmdline", "exceptions", "goroutine", "heap", "mutex", "profile", "retention", "threadcreate", "trace", "wall" };
         int last = -1;
         foreach (var name in names)
         {
@@ -250,9 +250,6 @@ public sealed class EndpointTests : IClassFixture<AppFixture>
             await Http.AssertGoError(r, HttpStatusCode.BadRequest, "invalid value for \"seconds\" - must be a positive integer");
         using (var r = await Client.GetAsync("/debug/pprof/nosuchprofile"))
             await Http.AssertGoError(r, HttpStatusCode.NotFound, "Unknown profile");
-        // Until the allocation-site heap profile (Go's semantics) takes the name, "heap" points to the retention view.
-        using (var r = await Client.GetAsync("/debug/pprof/heap"))
-            await Http.AssertGoError(r, HttpStatusCode.NotFound, "Unknown profile: live objects by retention path are at /debug/pprof/retention");
         var custom = Pprof.Runtime.Profiler.Lookup("tests.custom") ?? Pprof.Runtime.Profiler.NewProfile("tests.custom");
         using (var r = await Client.GetAsync("/debug/pprof/tests.custom?seconds=1"))
             await Http.AssertGoError(r, HttpStatusCode.BadRequest, "\"seconds\" parameter is not supported for this profile type");

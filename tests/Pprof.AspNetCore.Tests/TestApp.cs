@@ -40,6 +40,7 @@ internal sealed class TestApp : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         builder.Services.AddPprof(o =>
         {
+            o.HeapProfiling = false;
             o.AllocationSampling = false;
             o.ThreadCreateProfiling = false;
             o.ExceptionProfiling = false;

@@ -38,6 +38,8 @@ public sealed class MainJobTests
         Assert.True(url.Success, context);
         string pprof = url.Groups[1].Value + "/debug/pprof";
         Assert.Contains($"$ dotnet-pprof -top -seconds 2 {pprof}/profile", output);
+        Assert.Contains($"$ dotnet-pprof -proto -output=heap1.pb.gz {pprof}/heap", output);
+        Assert.Contains("$ dotnet-pprof -sample_index=inuse_space -list RecommendationCache.For -base heap1.pb.gz heap2.pb.gz", output);
         Assert.Contains($"$ dotnet-pprof -proto -output=retention1.pb.gz {pprof}/retention", output);
         Assert.Contains("$ dotnet-pprof -top -base retention1.pb.gz retention2.pb.gz", output);
         Assert.Contains($"$ dotnet-pprof -top {pprof}/goroutine", output);
@@ -49,6 +51,12 @@ public sealed class MainJobTests
         Assert.True(cpu.Success, context);
         Assert.InRange(int.Parse(cpu.Groups[2].Value), 1, 5);
         Assert.True(double.Parse(cpu.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 5, context);
+
+        // heap: the live memory allocated under RecommendationCache.For grew between the two heap profiles, and -list
+        // shows it on the function's lines.
+        var site = Regex.Match(output, @"→ Between the two heap profiles (\S+) more live memory was allocated under Pprof\.Demo\.Shop\.Catalog\.RecommendationCache\.For");
+        Assert.True(site.Success, context);
+        Assert.Contains("ROUTINE ======================== Pprof.Demo.Shop.Catalog.RecommendationCache.For", output);
 
         // retention: the static cache holds more in the second snapshot than in the first (a positive difference).
         var leak = Regex.Match(output, @"→ Between the two snapshots (\S+) more live memory is held through static Pprof\.Demo\.Shop\.Catalog\.RecommendationCache\.s_byVisitorAndProduct");

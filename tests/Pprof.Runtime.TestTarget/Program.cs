@@ -9,6 +9,8 @@ using Pprof.Runtime.TestTarget;
 // then keeps 8 MB more every 500 ms up to 256 MB).
 // tracelock: three threads lock-1..3 fight over one lock, gc-forcer forces a GC every second; traceregion: 100 ms sleeps in user regions.
 // exit=N: the process's exit status once the workloads end. startspin: burn CPU for 300 ms before anything else.
+// fillcache: keep 20,000 1 KiB arrays live, refilled with a full GC every 2 s, plus churn (heap profile, out of process).
+// heapinproc: the in-process heap profile of fillcache, written to $PPROF_TEST_HEAP_OUT (and .txt for debug=1), then exit.
 // spawnchild: start this program again (0.1 s, exit=7) as a child with the inherited environment and wait for it.
 if (args.Contains("startspin")) Workloads.StartupSpin(TimeSpan.FromMilliseconds(300));
 if (args.Contains("spawnchild"))
@@ -42,6 +44,8 @@ foreach (var kind in kinds)
                 case "states": foreach (var st in StateWorkloads.Run(end - DateTime.UtcNow)) st.Join(); break;
                 case "tracelock": TraceWorkloads.LockFightAndGc(end); break;
                 case "traceregion": TraceWorkloads.SleepInRegions(end); break;
+                case "fillcache": HeapSiteWorkloads.FillCacheCycle(); break;
+                case "heapinproc": HeapSiteWorkloads.FillCacheInProcess(Environment.GetEnvironmentVariable("PPROF_TEST_HEAP_OUT")!); return;
                 case "linkedlist": Workloads.HoldLinkedList(20_000); Thread.Sleep(100); break;
                 case "leak": LeakWorkloads.GrowList(TimeSpan.FromMilliseconds(200)); break;
                 case "churn": LeakWorkloads.ChurnCache(TimeSpan.FromMilliseconds(200)); break;

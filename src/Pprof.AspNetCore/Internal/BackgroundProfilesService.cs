@@ -26,6 +26,7 @@ internal sealed class BackgroundProfilesService : IHostedService
     {
         var chosen = new AlwaysOnProfiles
         {
+            HeapProfiling = _options.HeapProfiling,
             AllocationSampling = _options.AllocationSampling,
             MutexProfileFraction = _options.MutexProfileFraction,
             BlockProfileRate = _options.BlockProfileRate,
@@ -36,7 +37,7 @@ internal sealed class BackgroundProfilesService : IHostedService
         {
             try
             {
-                // Only switch on: what the application switched on itself stays on.
+                // Only switch on: what the application switched on itself (or by PPROF_HEAP_PROFILING) stays on.
                 Profiler.EnableAlwaysOnProfiles(chosen);
             }
             catch (ProfilerException e)

@@ -18,6 +18,7 @@ internal sealed class IndexPage
         ["cmdline"] = "The command line invocation of the current program",
         ["exceptions"] = "Stack traces that threw exceptions, with the exception type as a label",
         ["goroutine"] = "Stack traces of all current threads and pending async operations (the count is the number of threads)",
+        ["heap"] = "A sampling of memory allocations of live objects, by allocation site (since heap profiling was switched on, at start-up by default). You can specify the gc GET parameter to run GC before taking the heap sample, and the seconds GET parameter for the change over the next N seconds.",
         ["retention"] = "Live objects after a full garbage collection, by retention path (the shortest path from a root that holds them), with retained sizes. The gc GET parameter is accepted (a full GC always runs).",
         ["mutex"] = "Stack traces of threads waiting on contended locks",
         ["profile"] = "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the dotnet-pprof or go tool pprof command to investigate the profile.",
@@ -74,12 +75,13 @@ internal sealed class IndexPage
     }
 
     /// <summary>The count column where it is cheap: samples of the always-on and custom profiles, threads for goroutine,
-    /// empty for retention (a snapshot pauses the application).</summary>
+    /// empty for retention (a snapshot pauses the application) and heap (a snapshot waits for the last collection's events).</summary>
     private static string CountOf(NamedProfile profile)
     {
         switch (profile.Name)
         {
             case "retention":
+            case "heap":
                 return "";
             case "goroutine":
                 using (var self = Process.GetCurrentProcess()) return self.Threads.Count.ToString(CultureInfo.InvariantCulture);

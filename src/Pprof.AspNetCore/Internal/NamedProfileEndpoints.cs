@@ -6,7 +6,7 @@ using Pprof.Runtime;
 
 namespace Pprof.AspNetCore.Internal;
 
-/// <summary><c>/debug/pprof/{name}</c>: the named profiles of <see cref="Profiler.Lookup"/> (retention, allocs, goroutine,
+/// <summary><c>/debug/pprof/{name}</c>: the named profiles of <see cref="Profiler.Lookup"/> (heap, retention, allocs, goroutine,
 /// block, mutex, threadcreate, exceptions, custom ones), with Go's <c>debug</c>, <c>gc</c> and <c>seconds</c>
 /// (delta profile) parameters.</summary>
 internal sealed class NamedProfileEndpoints
@@ -34,9 +34,7 @@ internal sealed class NamedProfileEndpoints
         var named = Profiler.Lookup(name);
         if (named == null)
         {
-            // The retention view (live objects by the path that holds them) was "heap" before it got its own name.
-            await PprofResponses.ServeError(context, StatusCodes.Status404NotFound,
-                name == "heap" ? "Unknown profile: live objects by retention path are at /debug/pprof/retention" : "Unknown profile");
+            await PprofResponses.ServeError(context, StatusCodes.Status404NotFound, "Unknown profile");
             return;
         }
         var query = context.Request.Query;
@@ -47,6 +45,7 @@ internal sealed class NamedProfileEndpoints
             return;
         }
         int.TryParse(query["gc"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int gc);
+        // The heap profile then waits for the collection's events, so that inuse_ is as of this collection.
         if ((name == "heap" || name == "retention") && gc > 0) GC.Collect();
         int debug = PprofResponses.ParseDebug(context);
         var ct = context.RequestAborted;

@@ -64,7 +64,7 @@ internal static class BackgroundProfiling
 
     /// <summary>The kind's profile since it was first switched on (empty, with a comment saying how to switch it on,
     /// when it never was).</summary>
-    public static Profile Snapshot(ProfileKind kind, string howToEnable)
+    public static Profile Snapshot(ProfileKind kind, string howToEnable, CancellationToken cancellationToken = default)
     {
         EventCollector collector;
         DateTime since;
@@ -85,6 +85,13 @@ internal static class BackgroundProfiling
             int lost = s_session?.EventsLost ?? 0;
             if (lost > 0) comments.Add($"{lost} events lost (EventPipe buffer overflow): the profile undercounts");
         }
+        // The heap profile reflects the last garbage collection before the call (the one ?gc=1 forces, say): its events
+        // are processed a moment after it ends.
+        if (collector is HeapCollector heap && IsEnabled(kind) && !heap.WaitForGc(GC.CollectionCount(0), HeapGcWait, cancellationToken))
+            comments.Add($"the events of the last garbage collection had not been processed after {HeapGcWait.TotalSeconds:0.#}s: inuse_ is as of an earlier one");
         return collector.Snapshot(since, DateTime.UtcNow - since, comments);
     }
+
+    /// <summary>Longest wait of a heap snapshot for the events of the last garbage collection.</summary>
+    public static TimeSpan HeapGcWait { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -26,6 +26,7 @@ internal static class ProfileKinds
         new("cpu", "on-CPU time by stack, native frames included (every thread sampled on its own CPU clock through perf_event_open, 100 Hz; where Linux does not allow it, estimated from the runtime's thread sampler)", ProfileKind.Cpu, () => new OnCpu.CpuCollector()),
         new("wall", "wall-clock time of every thread, on and off CPU, labelled thread_state (running, runnable, sleeping, lock, wait, io)", ProfileKind.Wall, () => new SampleCollector(SampleMode.Wall)),
         new("allocs", "sampled allocations, upscaled (alloc_space, alloc_objects)", ProfileKind.Allocs, () => new AllocationCollector()),
+        new("heap", "sampled allocations followed until they die, by allocation stack (inuse_space, inuse_objects, alloc_space, alloc_objects)", ProfileKind.Heap, () => new HeapCollector()),
         new("mutex", "lock contention delay by waiting stack", ProfileKind.Mutex, () => new ContentionCollector()),
         new("block", "time blocked in waits (Task.Wait, .Result, WaitOne, Monitor.Wait, SemaphoreSlim.Wait, Sleep, Join)", ProfileKind.Block, () => new SampleCollector(SampleMode.Block)),
         new("threadcreate", "thread creation by creating stack", ProfileKind.ThreadCreate, () => new ThreadCreateCollector()),
