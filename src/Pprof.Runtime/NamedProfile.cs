@@ -35,9 +35,12 @@ public abstract class NamedProfile
     public virtual async Task<Profile> CollectDeltaAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        long t0 = UnixNanos();
+        var window = System.Diagnostics.Stopwatch.StartNew();
         var before = await Task.Run(() => Build(cancellationToken), cancellationToken).ConfigureAwait(false);
-        await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        // Timers count whole milliseconds and can end a wait a fraction of one early: wait until the clock agrees.
+        for (var left = duration - window.Elapsed; left > TimeSpan.Zero; left = duration - window.Elapsed)
+            await Task.Delay(left + TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
+        long elapsed = window.Elapsed.Ticks * 100;
         long t1 = UnixNanos();
         var after = await Task.Run(() => Build(cancellationToken), cancellationToken).ConfigureAwait(false);
         before.Scale(-1);
@@ -51,7 +54,7 @@ public abstract class NamedProfile
             throw new ProfilerException($"failed to compute delta: {e.Message}", e);
         }
         delta.TimeNanos = t1;
-        delta.DurationNanos = t1 - t0;
+        delta.DurationNanos = elapsed;
         return delta;
     }
 

@@ -106,7 +106,7 @@ public sealed class FaultTests
                 {
                     ProfileKind.Cpu => "Workloads.HotMethod",
                     ProfileKind.Wall => "Workloads.HotMethod",
-                    ProfileKind.Allocs => "Workloads.AllocateMix",
+                    ProfileKind.Allocs or ProfileKind.Heap => "Workloads.AllocateMix",
                     ProfileKind.Mutex => "Workloads.EnterContended",
                     ProfileKind.Block => "Workloads.BlockOnWaits",
                     ProfileKind.ThreadCreate => "Workloads.CreateThreads",
