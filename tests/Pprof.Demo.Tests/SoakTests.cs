@@ -33,7 +33,8 @@ public sealed class SoakTests
     /// that stay: type names, the debugging library).</summary>
     private static readonly string[] s_warmUpCollections =
     {
-        "retention?gc=1", "goroutine", "profile?seconds=0.5", "wall?seconds=0.5", "mutex?seconds=0.5", "allocs?seconds=0.5", "block?seconds=0.5",
+        "retention?gc=1", "goroutine", "goroutine?debug=1", "profile?seconds=0.5", "profile?seconds=1", "wall?seconds=0.5",
+        "mutex?seconds=0.5", "allocs?seconds=0.5", "block?seconds=0.5", "exceptions?seconds=0.5", "retention",
     };
 
     /// <summary>Cheap requests beside them in the same lane.</summary>
