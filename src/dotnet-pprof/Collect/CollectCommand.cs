@@ -39,13 +39,7 @@ internal static class CollectCommand
                 ? "Launch mode and --diagnostic-port only (required there): how long the process runs before the snapshot. 30s, 1m, 500ms or hh:mm:ss."
                 : "How long to collect: 30s, 1m30s, 500ms or hh:mm:ss. Default 30s; in launch mode until the command exits. Ctrl+C stops early and keeps the profile.",
             HelpName = "duration",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (CollectCommands.TryParseDuration(text, out var d)) return d;
-                r.AddError($"invalid duration \"{text}\" (examples: 30s, 1m, 500ms, 00:00:30)");
-                return null;
-            },
+            CustomParser = r => CollectCommands.ParseDurationOption(r, "duration", "examples: 30s, 1m, 500ms, 00:00:30"),
         };
         var output = new Option<string?>("--output", "-o")
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Pprof.Runtime;
 
@@ -56,6 +57,16 @@ internal static class CollectCommands
             stderr.WriteLine($"dotnet-pprof {args[0]}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The value of a duration option (<see cref="TryParseDuration"/>, at least <paramref name="minimum"/>), or
+    /// null after adding one error: <c>invalid WHAT "TEXT" (HINT)</c>.</summary>
+    internal static TimeSpan? ParseDurationOption(ArgumentResult r, string what, string hint, TimeSpan minimum = default)
+    {
+        string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+        if (TryParseDuration(text, out var d) && d >= minimum) return d;
+        r.AddError($"invalid {what} \"{text}\" ({hint})");
+        return null;
     }
 
     /// <summary>Parses a duration: Go style (<c>30s</c>, <c>1m30s</c>, <c>500ms</c>), dotnet-trace's <c>hh:mm:ss</c>

@@ -19,13 +19,7 @@ internal static class CollectTraceCommand
         {
             Description = "How long to record: 5s, 1m, 500ms or hh:mm:ss. Default 5s; in launch mode until the command exits. Ctrl+C stops early and keeps the trace.",
             HelpName = "duration",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (CollectCommands.TryParseDuration(text, out var d)) return d;
-                r.AddError($"invalid duration \"{text}\" (examples: 5s, 1m, 500ms, 00:00:30)");
-                return null;
-            },
+            CustomParser = r => CollectCommands.ParseDurationOption(r, "duration", "examples: 5s, 1m, 500ms, 00:00:30"),
         };
         var output = new Option<string?>("--output", "-o")
         {

@@ -14,13 +14,7 @@ internal static class GcTraceCommand
         {
             Description = "How long to trace: 30s, 1m, 500ms or hh:mm:ss. Default: until Ctrl+C or the process exits.",
             HelpName = "duration",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (CollectCommands.TryParseDuration(text, out var d)) return d;
-                r.AddError($"invalid duration \"{text}\" (examples: 30s, 1m, 500ms, 00:00:30)");
-                return null;
-            },
+            CustomParser = r => CollectCommands.ParseDurationOption(r, "duration", "examples: 30s, 1m, 500ms, 00:00:30"),
         };
         var json = new Option<bool>("--json", "-json")
         {

@@ -21,13 +21,7 @@ internal static class StatsCommand
             Description = "Time between lines: 1s, 500ms, 2m or hh:mm:ss (at least 100ms). Default 1s.",
             HelpName = "duration",
             DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (CollectCommands.TryParseDuration(text, out var d) && d >= RuntimeStatsReader.MinimumInterval) return d;
-                r.AddError($"invalid interval \"{text}\" (at least 100ms; examples: 1s, 500ms, 00:00:05)");
-                return default;
-            },
+            CustomParser = r => CollectCommands.ParseDurationOption(r, "interval", "at least 100ms; examples: 1s, 500ms, 00:00:05", RuntimeStatsReader.MinimumInterval) ?? default,
         };
         var count = new Option<int?>("--count", "-count")
         {

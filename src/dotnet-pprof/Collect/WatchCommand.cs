@@ -160,13 +160,8 @@ internal static class WatchCommand
         CustomParser = r => ParseDuration(r) ?? default,
     };
 
-    private static TimeSpan? ParseDuration(ArgumentResult r)
-    {
-        string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-        if (CollectCommands.TryParseDuration(text, out var d) && d >= TimeSpan.FromMilliseconds(100)) return d;
-        r.AddError($"invalid duration \"{text}\" (at least 100ms; examples: 5s, 1m, 500ms, 00:00:30)");
-        return null;
-    }
+    private static TimeSpan? ParseDuration(ArgumentResult r) =>
+        CollectCommands.ParseDurationOption(r, "duration", "at least 100ms; examples: 5s, 1m, 500ms, 00:00:30", TimeSpan.FromMilliseconds(100));
 
     private static bool TryParseSize(string text, out long bytes)
     {

@@ -34,13 +34,7 @@ internal static class LeaksCommand
         {
             Description = "With -p or --name: the time between snapshots: 30s, 1m, 500ms or hh:mm:ss (default 30s).",
             HelpName = "duration",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (CollectCommands.TryParseDuration(text, out var d)) return d;
-                r.AddError($"invalid interval \"{text}\" (examples: 30s, 1m, 500ms, 00:00:30)");
-                return null;
-            },
+            CustomParser = r => CollectCommands.ParseDurationOption(r, "interval", "examples: 30s, 1m, 500ms, 00:00:30"),
         };
         var kind = new Option<string?>("-kind", "--kind")
         {
