@@ -43,6 +43,9 @@ internal sealed class StoreMaintenance
             Execute($"INSERT INTO meta (key, value) VALUES ('last_maintenance_ns', {nowNs}) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx);
             tx.Commit();
         }
+        // Pages freed by downsampling go back to the file system, and the write-ahead log is folded into the database.
+        Execute("PRAGMA incremental_vacuum");
+        Execute("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
     private static long Floor(long ns, long unit) => ns - ((ns % unit) + unit) % unit;
