@@ -145,6 +145,7 @@ public sealed class ProfileStore : IDisposable
             ArgumentNullException.ThrowIfNull(s.Values);
             if (string.IsNullOrEmpty(s.Service)) throw new ArgumentException("a stats point needs a service name", nameof(stats));
         }
+        if (_options.ReadOnly) throw new InvalidOperationException("the profile store is open read-only");
         if (profiles.Count == 0 && stats.Count == 0) return;
         bool maintain;
         lock (_gate)

@@ -180,5 +180,17 @@ public sealed class StoreQueryTests : IDisposable
         Assert.Empty(store.Stats(q with { Service = "other" }));
     }
 
+    [Fact]
+    public void AReadOnlyStoreReadsWhileAnotherInstanceWrites()
+    {
+        using var writer = WriteAlphaThenBeta();
+        using var reader = ProfileStore.Open(_dir, new ProfileStoreOptions { ReadOnly = true });
+        Assert.Equal(40, reader.ListSeries().Single().Profiles);
+        writer.Write(Series("shop", "cpu", _real.BetaCpu, T0.AddMinutes(30), 2), Array.Empty<StatsPoint>());
+        Assert.Equal(30 * Total(_real.AlphaCpu) + 12 * Total(_real.BetaCpu), Total(reader.Query(Range(T0, T0.AddHours(1)))!));
+        Assert.Throws<InvalidOperationException>(() => reader.Write(Series("shop", "cpu", _real.BetaCpu, T0, 1), Array.Empty<StatsPoint>()));
+        Assert.Throws<InvalidOperationException>(() => reader.Maintain());
+    }
+
     private static long TimeUnitsNanos(DateTime t) => (t - DateTime.UnixEpoch).Ticks * 100;
 }
