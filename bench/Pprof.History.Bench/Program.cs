@@ -29,8 +29,8 @@ var noStats = Array.Empty<StatsPoint>();
 const int perDay = 5760;
 
 // Precompute variations so that only the store is timed.
-var cpuVariants = Enumerable.Range(0, 64).Select(_ => Vary(cpu)).ToArray();
-var allocVariants = Enumerable.Range(0, 64).Select(_ => Vary(allocs)).ToArray();
+var cpuVariants = Enumerable.Range(0, 256).Select(_ => Vary(cpu)).ToArray();
+var allocVariants = Enumerable.Range(0, 256).Select(_ => Vary(allocs)).ToArray();
 
 string dir = Path.Combine(Path.GetTempPath(), "pprof-history-bench-" + Guid.NewGuid().ToString("N"));
 var options = new ProfileStoreOptions { MaintenanceInterval = TimeSpan.Zero };
@@ -81,15 +81,25 @@ finally
 }
 return 0;
 
-StoredProfile[] Batch(int i) => new[]
+StoredProfile[] Batch(int i)
 {
-    new StoredProfile("demo", "cpu", labels, t0.AddSeconds(15 * i), TimeSpan.FromSeconds(15), cpuVariants[i % 64]),
-    new StoredProfile("demo", "allocs", labels, t0.AddSeconds(15 * i), TimeSpan.FromSeconds(15), allocVariants[i % 64]),
+    // Every interval's comments differ, as the collectors' do: no two headers are alike.
+    foreach (var v in new[] { cpuVariants[i % 256], allocVariants[i % 256] })
+        v.Comments[^1] = string.Create(CultureInfo.InvariantCulture, $"cpu time: [cpu time not sampled] holds {rng.NextDouble():0.000}s of the {rng.NextDouble() * 10:0.000}s the threads' task clocks counted");
+    return BatchOf(i);
+}
+
+StoredProfile[] BatchOf(int i) => new[]
+{
+    new StoredProfile("demo", "cpu", labels, t0.AddSeconds(15 * i), TimeSpan.FromSeconds(15), cpuVariants[i % 256]),
+    new StoredProfile("demo", "allocs", labels, t0.AddSeconds(15 * i), TimeSpan.FromSeconds(15), allocVariants[i % 256]),
 };
 
 Profile Vary(Profile p)
 {
     var q = p.Compact();
+    // The collectors' comments carry per-interval figures (e.g. the CPU time not sampled): headers differ too.
+    q.Comments.Add(string.Create(CultureInfo.InvariantCulture, $"cpu time: [cpu time not sampled] holds {rng.NextDouble():0.000}s of the {rng.NextDouble() * 10:0.000}s the threads' task clocks counted"));
     q.Samples = q.Samples.Where(_ => rng.NextDouble() < 0.7).Select(s =>
     {
         var c = s.Clone();

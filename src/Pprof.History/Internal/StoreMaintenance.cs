@@ -33,9 +33,9 @@ internal sealed class StoreMaintenance
         }
         const long minute = 60_000_000_000L, hour = 60 * minute;
         if (_options.MinuteResolutionAfter > TimeSpan.Zero)
-            Downsample(1, minute, Floor(nowNs - TimeUnits.ToNanos(_options.MinuteResolutionAfter), minute), cancellationToken);
+            deleted |= Downsample(1, minute, Floor(nowNs - TimeUnits.ToNanos(_options.MinuteResolutionAfter), minute), cancellationToken);
         if (_options.HourResolutionAfter > TimeSpan.Zero)
-            Downsample(2, hour, Floor(nowNs - TimeUnits.ToNanos(_options.HourResolutionAfter), hour), cancellationToken);
+            deleted |= Downsample(2, hour, Floor(nowNs - TimeUnits.ToNanos(_options.HourResolutionAfter), hour), cancellationToken);
         if (deleted) CollectGarbage(cancellationToken);
         EnforceSize(cancellationToken);
         using (var tx = _connection.BeginTransaction(deferred: false))
@@ -59,9 +59,11 @@ internal sealed class StoreMaintenance
     }
 
     /// <summary>Merges the profiles of lower resolution that start before <paramref name="cutoff"/> into one profile per
-    /// series, header and <paramref name="bucketNs"/> bucket, of resolution <paramref name="resolution"/>.</summary>
-    internal void Downsample(int resolution, long bucketNs, long cutoff, CancellationToken cancellationToken)
+    /// series, header and <paramref name="bucketNs"/> bucket, of resolution <paramref name="resolution"/>; true when
+    /// profiles were merged (the headers of all but the first of a bucket may be unreferenced then).</summary>
+    internal bool Downsample(int resolution, long bucketNs, long cutoff, CancellationToken cancellationToken)
     {
+        bool merged = false;
         long afterSeries = -1, afterStart = long.MinValue;
         while (true)
         {
@@ -81,7 +83,7 @@ internal sealed class StoreMaintenance
                 using var r = cmd.ExecuteReader();
                 while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6), r.GetInt32(7)));
             }
-            if (rows.Count == 0) return;
+            if (rows.Count == 0) return merged;
             bool more = rows.Count == BatchRows;
             if (more)
             {
@@ -152,9 +154,10 @@ internal sealed class StoreMaintenance
                     insert.ExecuteNonQuery();
                 }
                 Execute($"DELETE FROM profiles WHERE id IN ({string.Join(',', members.Select(m => m.Id))})", tx);
+                merged = true;
             }
             tx.Commit();
-            if (!more) return;
+            if (!more) return merged;
         }
     }
 
