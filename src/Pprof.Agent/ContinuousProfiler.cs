@@ -207,7 +207,7 @@ public sealed class ContinuousProfiler : IDisposable, IAsyncDisposable
 
     private static IEnumerable<IProfileBatchSink> CreateSinks(ContinuousProfilerOptions options)
     {
-        if (options.UseStore) yield return ProfileStoreSink.Open(options.StoreDirectory);
+        if (options.UseStore) yield return ProfileStoreSink.Open(options.StoreDirectory, options.StoreOptions);
         if (options.Pyroscope != null) yield return new PyroscopeSink(options.Pyroscope);
         foreach (var s in options.Sinks) yield return s;
     }

@@ -29,6 +29,9 @@ public sealed class ContinuousProfilerOptions
     /// <summary>The embedded store's directory; null: <c>$DOTNET_PPROF_STORE</c>, else <c>~/.dotnet-pprof/store</c>.</summary>
     public string? StoreDirectory { get; set; }
 
+    /// <summary>Retention, size limit and downsampling of the embedded store; null: its defaults (7 days, 2 GiB).</summary>
+    public Pprof.History.ProfileStoreOptions? StoreOptions { get; set; }
+
     /// <summary>A Grafana Pyroscope server to push every batch to (besides the store, unless
     /// <see cref="UseStore"/> is false); null: no push.</summary>
     public PyroscopeOptions? Pyroscope { get; set; }
