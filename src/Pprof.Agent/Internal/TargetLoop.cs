@@ -68,15 +68,21 @@ internal sealed class TargetLoop
         var stats = Task.Run(() => WatchStatsAsync(ct), CancellationToken.None);
         int failures = 0;
         long n = 0;
+        // Batches end on the boundaries of a fixed grid (t0 + k × interval), as the Pyroscope SDKs' tickers do: the time
+        // an EventPipe session takes to start is taken from the interval it starts, so that intervals never drift and
+        // a run of T seconds yields T / interval batches.
+        var grid = System.Diagnostics.Stopwatch.StartNew();
+        long k = 0;
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 var start = DateTime.UtcNow;
+                var length = NextBoundary(grid, ref k) - grid.Elapsed;
                 IReadOnlyList<Profile> profiles;
                 try
                 {
-                    profiles = await RuntimeProfiles.CollectAsync(ProcessId, _kinds, _options.Interval, null, ct).ConfigureAwait(false);
+                    profiles = await RuntimeProfiles.CollectAsync(ProcessId, _kinds, length, null, ct).ConfigureAwait(false);
                     failures = 0;
                 }
                 catch (Exception e) when (e is ProfilerException or IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
@@ -88,7 +94,7 @@ internal sealed class TargetLoop
                         break;
                     }
                     _options.Log?.Invoke($"pid {ProcessId} ({Service}): collection failed, trying again: {e.Message}");
-                    await Delay(_options.Interval, ct).ConfigureAwait(false);
+                    await Delay(NextBoundary(grid, ref k) - grid.Elapsed, ct).ConfigureAwait(false);
                     continue;
                 }
                 var duration = DateTime.UtcNow - start;
@@ -150,6 +156,17 @@ internal sealed class TargetLoop
         {
             _options.Log?.Invoke($"pid {ProcessId} ({Service}): runtime stats unavailable: {e.Message}");
         }
+    }
+
+    /// <summary>The next boundary of the grid at least a quarter interval away (a session that starts later than that
+    /// skips to the following one).</summary>
+    private TimeSpan NextBoundary(System.Diagnostics.Stopwatch grid, ref long k)
+    {
+        var now = grid.Elapsed;
+        var boundary = _options.Interval * (k + 1);
+        while (boundary - now < _options.Interval / 4) boundary = _options.Interval * (++k + 1);
+        k++;
+        return boundary;
     }
 
     private static async Task Delay(TimeSpan t, CancellationToken ct)

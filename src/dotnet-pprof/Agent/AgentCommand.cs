@@ -127,7 +127,7 @@ internal static class AgentCommand
                 Log = line => context.Err.WriteLine($"dotnet-pprof agent: {line}"),
             };
             foreach (var kv in r.GetValue(labels)!) options.Labels[kv.Key] = kv.Value;
-            if (r.GetValue(types) is { } kinds)
+            if (r.GetValue(types) is { Length: > 0 } kinds)
             {
                 options.ProfileTypes.Clear();
                 foreach (var k in kinds) options.ProfileTypes.Add(k);
