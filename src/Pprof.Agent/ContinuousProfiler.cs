@@ -20,12 +20,14 @@ public sealed class ContinuousProfiler : IDisposable, IAsyncDisposable
     private readonly HashSet<int> _refused = new();
     private readonly Task _run;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<int, bool>? _filter;
     private int _disposed;
     private long _collected;
 
-    private ContinuousProfiler(ContinuousProfilerOptions options, int? processId)
+    private ContinuousProfiler(ContinuousProfilerOptions options, int? processId, Func<int, bool>? filter = null)
     {
         _options = options;
+        _filter = filter;
         _queues = new List<SinkQueue>();
         try
         {
@@ -68,12 +70,14 @@ public sealed class ContinuousProfiler : IDisposable, IAsyncDisposable
 
     /// <summary>Profiles every .NET process of this user that can be profiled (but this one), following the ones that
     /// start (found every <see cref="ContinuousProfilerOptions.DiscoveryInterval"/>) and stop, until disposed. Each
-    /// process is its own series (service: its name unless <see cref="ContinuousProfilerOptions.Service"/> is set).</summary>
-    public static ContinuousProfiler AttachAll(ContinuousProfilerOptions options)
+    /// process is its own series (service: its name unless <see cref="ContinuousProfilerOptions.Service"/> is set).
+    /// With <paramref name="filter"/>, only the processes it accepts (by process id; for example those of one name,
+    /// <c>pid =&gt; ProcessDiscovery.ProcessName(pid) == "shop"</c>).</summary>
+    public static ContinuousProfiler AttachAll(ContinuousProfilerOptions options, Func<int, bool>? filter = null)
     {
         Validate(options);
         if (options.DiscoveryInterval <= TimeSpan.Zero) throw new ArgumentException("DiscoveryInterval must be positive", nameof(options));
-        return new ContinuousProfiler(options, null);
+        return new ContinuousProfiler(options, null, filter);
     }
 
     /// <summary>The processes being profiled now.</summary>
@@ -164,9 +168,14 @@ public sealed class ContinuousProfiler : IDisposable, IAsyncDisposable
                     if (pid == Environment.ProcessId || _targets.ContainsKey(pid) || _refused.Contains(pid)) continue;
                     try
                     {
+                        if (_filter != null && !_filter(pid))
+                        {
+                            _refused.Add(pid);
+                            continue;
+                        }
                         ProcessDiscovery.EnsureProfilable(pid);
                     }
-                    catch (ProfilerException e)
+                    catch (Exception e) when (e is ProfilerException or IOException or InvalidOperationException or UnauthorizedAccessException)
                     {
                         _refused.Add(pid);
                         _options.Log?.Invoke($"pid {pid}: not profiled: {e.Message}");

@@ -190,6 +190,13 @@ internal sealed class TargetLoop
         try
         {
             string name = ProcessDiscovery.ProcessName(pid);
+            if (name == "dotnet")
+            {
+                // dotnet [exec] app.dll: the application's name.
+                string? dll = ProcessDiscovery.CommandLine(pid).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+                if (dll != null) return Path.GetFileNameWithoutExtension(dll);
+            }
             if (!string.IsNullOrEmpty(name)) return name;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)

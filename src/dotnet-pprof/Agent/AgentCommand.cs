@@ -20,7 +20,7 @@ internal static class AgentCommand
         var target = new TargetOptions(withPort: false);
         var all = new Option<bool>("--all")
         {
-            Description = "Profile every .NET process of this user, following the ones that start and stop.",
+            Description = "Profile every .NET process of this user (with -n: every one of that name), following the ones that start and stop.",
         };
         var interval = new Option<TimeSpan>("--interval", "-interval")
         {
@@ -116,7 +116,8 @@ internal static class AgentCommand
         agent.SetAction(r =>
         {
             bool everyProcess = r.GetValue(all);
-            if (everyProcess && target.Count(r) > 0) throw new ProfilerException("give -p, -n or --all, not several");
+            if (everyProcess && r.GetValue(target.ProcessId) != null) throw new ProfilerException("give -p or --all, not both");
+            string? only = everyProcess ? r.GetValue(target.Name) : null;
             int? pid = everyProcess ? null : target.Resolve(r);
             var options = new ContinuousProfilerOptions
             {
@@ -142,7 +143,7 @@ internal static class AgentCommand
             else if (r.GetValue(tenant) != null || r.GetValue(basicAuth) != null || r.GetValue(headers)!.Length > 0)
                 throw new ProfilerException("-tenant, -basic-auth and -header are for -push");
             if (!options.UseStore && options.Pyroscope == null) throw new ProfilerException("-no-store without -push: the profiles would go nowhere");
-            return Run(pid, options, r.GetValue(duration), context);
+            return Run(pid, only, options, r.GetValue(duration), context);
         });
         return agent;
     }
@@ -166,7 +167,7 @@ internal static class AgentCommand
         return o;
     }
 
-    private static int Run(int? pid, ContinuousProfilerOptions options, TimeSpan? duration, VerbContext context)
+    private static int Run(int? pid, string? only, ContinuousProfilerOptions options, TimeSpan? duration, VerbContext context)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -177,7 +178,7 @@ internal static class AgentCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            return RunAsync(pid, options, duration, context, stop.Token).GetAwaiter().GetResult();
+            return RunAsync(pid, only, options, duration, context, stop.Token).GetAwaiter().GetResult();
         }
         finally
         {
@@ -185,18 +186,19 @@ internal static class AgentCommand
         }
     }
 
-    private static async Task<int> RunAsync(int? pid, ContinuousProfilerOptions options, TimeSpan? duration, VerbContext context, CancellationToken ct)
+    private static async Task<int> RunAsync(int? pid, string? only, ContinuousProfilerOptions options, TimeSpan? duration, VerbContext context, CancellationToken ct)
     {
         ContinuousProfiler profiler;
         try
         {
-            profiler = pid is int p ? ContinuousProfiler.Attach(p, options) : ContinuousProfiler.AttachAll(options);
+            profiler = pid is int p ? ContinuousProfiler.Attach(p, options)
+                : ContinuousProfiler.AttachAll(options, only == null ? null : id => ProcessDiscovery.FindByName(only).Contains(id));
         }
         catch (ArgumentException e)
         {
             throw new ProfilerException(e.Message, e);
         }
-        string what = pid is int id ? $"pid {id}" : "every .NET process of this user";
+        string what = pid is int id ? $"pid {id}" : only != null ? $"every .NET process named {only}" : "every .NET process of this user";
         context.Err.WriteLine($"dotnet-pprof agent: profiling {what} every {Format(options.Interval)} ({string.Join(",", options.ProfileTypes)}) to {string.Join(" and ", profiler.SinkNames)}; Ctrl+C stops");
         context.Err.Flush();
         await using (profiler.ConfigureAwait(false))
