@@ -43,6 +43,9 @@ internal sealed class StoreMaintenance
             Execute($"INSERT INTO meta (key, value) VALUES ('last_maintenance_ns', {nowNs}) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx);
             tx.Commit();
         }
+        // Pages freed by downsampling go back to the file system, and the write-ahead log is folded into the database.
+        Execute("PRAGMA incremental_vacuum");
+        Execute("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
     private static long Floor(long ns, long unit) => ns - ((ns % unit) + unit) % unit;
@@ -98,7 +101,19 @@ internal sealed class StoreMaintenance
                     afterStart = last.Start + 1;
                 }
             }
-            foreach (var group in rows.GroupBy(x => (x.Series, x.Header, Bucket: Floor(x.Start, bucketNs))))
+            // Profiles of one series and bucket merge when their sample types agree; the merged profile keeps the
+            // first one's header (its comments; the others' comments are dropped).
+            var signatures = new Dictionary<long, string>();
+            string Signature(long header)
+            {
+                if (!signatures.TryGetValue(header, out string? sig))
+                {
+                    var h = _codec.Header(header, tx);
+                    signatures[header] = sig = string.Join(" ", h.SampleTypes.Select(t => t.Type + "/" + t.Unit)) + " " + h.PeriodType;
+                }
+                return sig;
+            }
+            foreach (var group in rows.GroupBy(x => (x.Series, Signature: Signature(x.Header), Bucket: Floor(x.Start, bucketNs))))
             {
                 var members = group.ToList();
                 if (members.Count == 1)
@@ -130,7 +145,7 @@ internal sealed class StoreMaintenance
                     insert.Parameters.AddWithValue("$start", start);
                     insert.Parameters.AddWithValue("$duration", end - start);
                     insert.Parameters.AddWithValue("$r", resolution);
-                    insert.Parameters.AddWithValue("$header", group.Key.Header);
+                    insert.Parameters.AddWithValue("$header", members[0].Header);
                     insert.Parameters.AddWithValue("$total", total);
                     insert.Parameters.AddWithValue("$unit", members[0].Unit);
                     insert.Parameters.AddWithValue("$samples", blob);
