@@ -260,9 +260,11 @@ public sealed class PyroscopeClient : IDisposable
     private static IEnumerable<KeyValuePair<string, string>> OrderedLabels(ProfileBatch batch)
         => batch.Labels.Where(kv => kv.Key is not ("service_name" or "__name__" or "__delta__")).OrderBy(kv => kv.Key, StringComparer.Ordinal);
 
-    /// <summary>A Prometheus-style label name: letters, digits and underscores, not starting with a digit.</summary>
-    internal static string LabelName(string name)
+    /// <summary>A label name as Pyroscope accepts it (Prometheus style): other characters than letters, digits and
+    /// underscores become underscores, and a leading digit gets one before it.</summary>
+    public static string LabelName(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         var sb = new StringBuilder(name.Length + 1);
         foreach (char c in name) sb.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
         if (sb.Length == 0 || char.IsAsciiDigit(sb[0])) sb.Insert(0, '_');
