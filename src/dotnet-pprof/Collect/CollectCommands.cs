@@ -12,7 +12,7 @@ namespace Pprof.Cli.Collect;
 /// pprof's own, parsed exactly as Go's.</summary>
 internal static class CollectCommands
 {
-    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks", "stats", "gctrace", "watch" };
+    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks", "stats", "gctrace", "watch", "agent" };
 
     /// <summary>True when <paramref name="args"/> starts with one of these verbs.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && s_verbs.Contains(args[0], StringComparer.Ordinal);
@@ -39,6 +39,7 @@ internal static class CollectCommands
             StatsCommand.Create(context),
             GcTraceCommand.Create(context),
             WatchCommand.Create(context),
+            Agent.AgentCommand.Create(context),
         };
         var help = root.Options.OfType<HelpOption>().First();
         help.Action = new VerbHelpAction(help.Action!);

@@ -31,6 +31,7 @@ internal static class HistoryCommand
             stderr.WriteLine(Prefix + "the merged profile is binary: give -o FILE or redirect standard output (> merged.pb.gz)");
             return 2;
         }
+        if (options.Pyroscope != null) return Agent.PyroscopeHistory.Run(options, stdout, stderr, cancellationToken);
         if (!File.Exists(Path.Combine(options.Store, "profiles.db")))
         {
             stderr.WriteLine(Prefix + $"no profile store in {options.Store} (record one with dotnet-pprof agent, or give -store DIR)");

@@ -24,6 +24,10 @@ internal sealed class HistoryOptions
           -o FILE            write the merged profile (gzipped profile.proto) to FILE; without -o it goes to standard
                              output, which must not be a terminal
           -list              print the series: services, types, label values, time ranges, profile counts
+          -pyroscope URL     read from a Grafana Pyroscope server instead of the store (http://host:4040;
+                             user:password@ for basic auth, $DOTNET_PPROF_PYROSCOPE_TENANT for X-Scope-OrgID)
+          -query SELECTOR    with -pyroscope: the label selector, e.g. '{service_name="shop"}' (default: from
+                             -service and -labels); -type defaults to cpu
         TIME: now, relative (-1h, -30m, -1h30m, -7d), RFC 3339 (2026-03-01T12:00:00Z, 2026-03-01), or Unix seconds.
 
         Read the merged profile with dotnet-pprof or go tool pprof: dotnet-pprof -top merged.pb.gz
@@ -53,6 +57,12 @@ internal sealed class HistoryOptions
 
     /// <summary>Print the series instead of merging.</summary>
     public bool List { get; set; }
+
+    /// <summary>A Grafana Pyroscope server to read from instead of the store; null: the store.</summary>
+    public Uri? Pyroscope { get; set; }
+
+    /// <summary>With <see cref="Pyroscope"/>: the label selector; null: built from the service and labels.</summary>
+    public string? PyroscopeQuery { get; set; }
 
     /// <summary>Print the usage.</summary>
     public bool Help { get; set; }
@@ -95,7 +105,7 @@ internal sealed class HistoryOptions
                     }
                     options.List = value == null || bool.Parse(value);
                     continue;
-                case "store" or "service" or "type" or "from" or "to" or "labels" or "o":
+                case "store" or "service" or "type" or "from" or "to" or "labels" or "o" or "pyroscope" or "query":
                     break;
                 default:
                     error = $"flag provided but not defined: -{flag}";
@@ -123,6 +133,15 @@ internal sealed class HistoryOptions
                 case "from": from = value; break;
                 case "to": to = value; break;
                 case "o": options.Output = value; break;
+                case "query": options.PyroscopeQuery = value; break;
+                case "pyroscope":
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                    {
+                        error = $"invalid -pyroscope \"{value}\" (an http:// or https:// URL, e.g. http://localhost:4040)";
+                        return false;
+                    }
+                    options.Pyroscope = url;
+                    break;
                 case "labels":
                     if (!TryParseLabels(value, options.Labels, out error)) return false;
                     break;
