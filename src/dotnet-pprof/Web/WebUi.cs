@@ -212,7 +212,8 @@ internal sealed class WebUi
         return WebResponse.Plain(200, "deleted " + name);
     }
 
-    private const string Favicon = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect x=\"1\" y=\"11\" width=\"14\" height=\"4\" fill=\"#c0392b\"/>" +
+    /// <summary>The tab icon: a small flame graph.</summary>
+    internal const string Favicon = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect x=\"1\" y=\"11\" width=\"14\" height=\"4\" fill=\"#c0392b\"/>" +
         "<rect x=\"1\" y=\"6\" width=\"9\" height=\"4\" fill=\"#e67e22\"/><rect x=\"11\" y=\"6\" width=\"4\" height=\"4\" fill=\"#f1c40f\"/>" +
         "<rect x=\"1\" y=\"1\" width=\"5\" height=\"4\" fill=\"#f39c12\"/></svg>";
 }
