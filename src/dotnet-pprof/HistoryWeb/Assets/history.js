@@ -187,9 +187,24 @@
     if (sel.value !== value && options.length > 0) sel.value = options[0][0];
   }
 
+  // Buckets: about one per 5 pixels, but never narrower than the profiles' interval and a whole number of intervals
+  // wide, so that each bucket holds as many profiles as the next (no comb of full and empty buckets).
+  function interval() {
+    var longest = 1000;
+    mySeries().forEach(function (s) {
+      var processes = 1;
+      Object.keys(s.labels).forEach(function (k) { processes = Math.max(processes, s.labels[k].length); });
+      var count = s.type === 'stats' ? s.profiles - processes : s.profiles;
+      if (count <= 0 || s.last <= s.first) return;
+      longest = Math.max(longest, Math.round((s.last - s.first) * processes / count / 1000) * 1000);
+    });
+    return longest;
+  }
   function buckets() {
-    var w = Math.max(200, host.clientWidth - LEFT - RIGHT);
-    return Math.max(24, Math.min(600, Math.round(w / 5)));
+    var w = Math.max(200, host.clientWidth - LEFT - RIGHT), most = Math.max(4, Math.min(600, Math.round(w / 5)));
+    var span = state.to - state.from, step = interval();
+    var k = Math.max(1, Math.ceil(span / (most * step)));
+    return Math.max(1, Math.min(most, Math.round(span / (k * step))));
   }
   function loadTimeline() {
     if (!state.type) {
@@ -236,10 +251,12 @@
 
   // A line (and optionally its area) through values[i] at bucket centres; null values break the line.
   function line(parent, values, x0, width, top, height, max, attrs, area) {
-    var n = values.length, d = '', fill = '', open = false, count = 0, total = 0, peak = 0;
+    var n = values.length, d = '', fill = '', open = false, count = 0, total = 0, peak = 0, gap = 0;
     for (var i = 0; i < n; i++) {
       var v = values[i];
-      if (v === null || v === undefined) { open = false; continue; }
+      // A line bridges up to three empty buckets (points a little apart); a longer gap (no data) breaks it.
+      if (v === null || v === undefined) { if (++gap > 3) open = false; continue; }
+      gap = 0;
       count++; total += v; peak = Math.max(peak, v);
       var x = x0 + (i + 0.5) * width / n, y = top + height - (max > 0 ? Math.min(v, max) / max : 0) * height;
       d += (open ? 'L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1);
@@ -323,13 +340,14 @@
       // A limit far above the process's memory (the machine's memory, no cgroup limit) would flatten the sawtooth: it
       // is then named, not drawn.
       var limitDrawn = limit > 0 && limit <= 4 * peak;
-      var scale = Math.max(peak, limitDrawn ? limit : 0) * 1.05 || 1;
+      var top = niceTicks(Math.max(peak, limitDrawn ? limit : 0) || 1), scale = top.max;
       text(g2, 8, y + 18, 'memory', 'tl-label');
       text(g2, 8, y + 34, d.processes > 1 ? d.processes + ' processes, summed' : 'bytes', 'tl-sub');
-      [0, 0.5, 1].forEach(function (f) {
-        svgEl('line', { x1: LEFT, x2: LEFT + plot, y1: y + MEMORY - f * MEMORY, y2: y + MEMORY - f * MEMORY, 'class': f === 0 ? 'tl-base' : 'tl-grid' }, g2);
-        if (f > 0) text(g2, LEFT + plot + 6, y + MEMORY - f * MEMORY + 10, scaled(scale * f, 'bytes'), 'tl-max');
-      });
+      for (var v = 0; v <= scale + top.step / 2; v += top.step) {
+        var gy = y + MEMORY - v / scale * MEMORY;
+        svgEl('line', { x1: LEFT, x2: LEFT + plot, y1: gy, y2: gy, 'class': v === 0 ? 'tl-base' : 'tl-grid' }, g2);
+        if (v > 0) text(g2, LEFT + plot + 6, gy + 4, scaled(v, 'bytes'), 'tl-max');
+      }
       var ly = y + 50;
       memory.forEach(function (m) {
         var st = MEMORY_STYLE[m.metric] || { name: m.metric, color: '#555' };
@@ -370,6 +388,13 @@
     attachDrag(drag, band);
   }
 
+  // A round top for a byte axis (a few steps of 1, 2 or 5 times a power of ten of the binary unit).
+  function niceTicks(max) {
+    var unit = Math.pow(1024, Math.max(0, Math.floor(Math.log(max) / Math.log(1024)))), m = max / unit;
+    var raw = m / 3, e = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / e;
+    var step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+    return { max: Math.ceil(m / step) * step * unit, step: step * unit };
+  }
   function niceStep(ms) {
     var steps = [1000, 5000, 10000, 15000, 30000, 60000, 300000, 600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000, 172800000, 604800000];
     for (var i = 0; i < steps.length; i++) if (steps[i] >= ms) return steps[i];
