@@ -32,7 +32,7 @@ public sealed class ProfileStore : IDisposable
         _connection = connection;
         _options = options;
         _codec = new ProfileCodec(connection);
-        _nextMaintenanceCheck = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        _nextMaintenanceCheck = NextMaintenanceCheck(DateTime.UtcNow);
     }
 
     /// <summary>The default store directory: <c>$DOTNET_PPROF_STORE</c> when set, else <c>~/.dotnet-pprof/store</c>.</summary>
@@ -145,6 +145,7 @@ public sealed class ProfileStore : IDisposable
             ArgumentNullException.ThrowIfNull(s.Values);
             if (string.IsNullOrEmpty(s.Service)) throw new ArgumentException("a stats point needs a service name", nameof(stats));
         }
+        if (_options.ReadOnly) throw new InvalidOperationException("the profile store is open read-only");
         if (profiles.Count == 0 && stats.Count == 0) return;
         bool maintain;
         lock (_gate)
@@ -247,7 +248,10 @@ public sealed class ProfileStore : IDisposable
                 }
             }
             if (!any) return null;
-            return merger.Build(firstStart, lastEnd - firstStart, tx);
+            var profile = merger.Build(firstStart, lastEnd - firstStart, tx);
+            // Profiles matched but none of their samples has the labels asked for.
+            if (profile.Samples.Count == 0 && series.Any(s => s.SampleFilter != null)) return null;
+            return profile;
         }
     }
 
@@ -395,7 +399,7 @@ public sealed class ProfileStore : IDisposable
             if (_options.ReadOnly) throw new InvalidOperationException("the profile store is open read-only");
             var maintenance = new StoreMaintenance(_connection, _codec, _options);
             maintenance.Run(DateTime.UtcNow, cancellationToken);
-            _nextMaintenanceCheck = DateTime.UtcNow + MaintenanceCheckInterval();
+            _nextMaintenanceCheck = NextMaintenanceCheck(DateTime.UtcNow);
         }
     }
 
@@ -412,8 +416,13 @@ public sealed class ProfileStore : IDisposable
 
     private void ThrowIfUnusable() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    private TimeSpan MaintenanceCheckInterval() =>
-        _options.MaintenanceInterval > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Max(_options.MaintenanceInterval.Ticks / 4, TimeSpan.TicksPerSecond)) : TimeSpan.MaxValue;
+    // Each process looks at the shared time of the last maintenance four times per interval (at most once a second).
+    private DateTime NextMaintenanceCheck(DateTime now)
+    {
+        if (_options.MaintenanceInterval <= TimeSpan.Zero) return DateTime.MaxValue;
+        long ticks = Math.Max(_options.MaintenanceInterval.Ticks / 4, TimeSpan.TicksPerSecond);
+        return ticks >= DateTime.MaxValue.Ticks - now.Ticks ? DateTime.MaxValue : now.AddTicks(ticks);
+    }
 
     // Whether this process should maintain the store now: the interval has passed since any process last did.
     private bool MaintenanceDue()
@@ -421,7 +430,7 @@ public sealed class ProfileStore : IDisposable
         if (_options.MaintenanceInterval <= TimeSpan.Zero) return false;
         var now = DateTime.UtcNow;
         if (now < _nextMaintenanceCheck) return false;
-        _nextMaintenanceCheck = now + MaintenanceCheckInterval();
+        _nextMaintenanceCheck = NextMaintenanceCheck(now);
         long last = StoreSchema.Scalar(_connection, "SELECT value FROM meta WHERE key = 'last_maintenance_ns'");
         return TimeUnits.ToNanos(now) - last >= TimeUnits.ToNanos(_options.MaintenanceInterval);
     }

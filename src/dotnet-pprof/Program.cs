@@ -14,6 +14,11 @@ internal static class Program
                 using var stdout = Console.OpenStandardOutput();
                 return Trace.TraceCommand.Run(args[1..], stdout, !Console.IsOutputRedirected, Console.Error, CancellationToken.None);
             }
+            if (args.Length > 0 && args[0] == "history")
+            {
+                using var stdout = Console.OpenStandardOutput();
+                return History.HistoryCommand.Run(args[1..], stdout, !Console.IsOutputRedirected, Console.Error, CancellationToken.None);
+            }
             AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
             return RunPprof(args);
         }

@@ -8,6 +8,9 @@ namespace Pprof.History.Internal;
 /// mappings and strings the result refers to are read.</summary>
 internal sealed class SampleMerger
 {
+    /// <summary>The merged profile keeps at most this many distinct comments.</summary>
+    private const int MaxComments = 32;
+
     private readonly ProfileCodec _codec;
     private readonly Dictionary<SampleKey, long[]> _sums = new();
     private readonly List<Profile> _headers = new();
@@ -66,9 +69,12 @@ internal sealed class SampleMerger
             if (p.DocUrl.Length == 0) p.DocUrl = h.DocUrl;
             foreach (string c in h.Comments)
             {
-                if (seenComments.Add(c)) p.Comments.Add(c);
+                if (seenComments.Add(c) && p.Comments.Count < MaxComments) p.Comments.Add(c);
             }
         }
+
+        // A day of profiles whose comments carry per-interval figures would print thousands of lines in every report.
+        if (seenComments.Count > MaxComments) p.Comments.Add($"({seenComments.Count - MaxComments} more comments of the merged profiles omitted)");
 
         var entries = new List<KeyValuePair<SampleKey, long[]>>(_sums.Count);
         foreach (var kv in _sums)

@@ -33,9 +33,9 @@ internal sealed class StoreMaintenance
         }
         const long minute = 60_000_000_000L, hour = 60 * minute;
         if (_options.MinuteResolutionAfter > TimeSpan.Zero)
-            Downsample(1, minute, Floor(nowNs - TimeUnits.ToNanos(_options.MinuteResolutionAfter), minute), cancellationToken);
+            deleted |= Downsample(1, minute, Floor(nowNs - TimeUnits.ToNanos(_options.MinuteResolutionAfter), minute), cancellationToken);
         if (_options.HourResolutionAfter > TimeSpan.Zero)
-            Downsample(2, hour, Floor(nowNs - TimeUnits.ToNanos(_options.HourResolutionAfter), hour), cancellationToken);
+            deleted |= Downsample(2, hour, Floor(nowNs - TimeUnits.ToNanos(_options.HourResolutionAfter), hour), cancellationToken);
         if (deleted) CollectGarbage(cancellationToken);
         EnforceSize(cancellationToken);
         using (var tx = _connection.BeginTransaction(deferred: false))
@@ -43,6 +43,9 @@ internal sealed class StoreMaintenance
             Execute($"INSERT INTO meta (key, value) VALUES ('last_maintenance_ns', {nowNs}) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx);
             tx.Commit();
         }
+        // Pages freed by downsampling go back to the file system, and the write-ahead log is folded into the database.
+        Execute("PRAGMA incremental_vacuum");
+        Execute("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
     private static long Floor(long ns, long unit) => ns - ((ns % unit) + unit) % unit;
@@ -56,9 +59,11 @@ internal sealed class StoreMaintenance
     }
 
     /// <summary>Merges the profiles of lower resolution that start before <paramref name="cutoff"/> into one profile per
-    /// series, header and <paramref name="bucketNs"/> bucket, of resolution <paramref name="resolution"/>.</summary>
-    internal void Downsample(int resolution, long bucketNs, long cutoff, CancellationToken cancellationToken)
+    /// series, header and <paramref name="bucketNs"/> bucket, of resolution <paramref name="resolution"/>; true when
+    /// profiles were merged (the headers of all but the first of a bucket may be unreferenced then).</summary>
+    internal bool Downsample(int resolution, long bucketNs, long cutoff, CancellationToken cancellationToken)
     {
+        bool merged = false;
         long afterSeries = -1, afterStart = long.MinValue;
         while (true)
         {
@@ -78,7 +83,7 @@ internal sealed class StoreMaintenance
                 using var r = cmd.ExecuteReader();
                 while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6), r.GetInt32(7)));
             }
-            if (rows.Count == 0) return;
+            if (rows.Count == 0) return merged;
             bool more = rows.Count == BatchRows;
             if (more)
             {
@@ -98,7 +103,19 @@ internal sealed class StoreMaintenance
                     afterStart = last.Start + 1;
                 }
             }
-            foreach (var group in rows.GroupBy(x => (x.Series, x.Header, Bucket: Floor(x.Start, bucketNs))))
+            // Profiles of one series and bucket merge when their sample types agree; the merged profile keeps the
+            // first one's header (its comments; the others' comments are dropped).
+            var signatures = new Dictionary<long, string>();
+            string Signature(long header)
+            {
+                if (!signatures.TryGetValue(header, out string? sig))
+                {
+                    var h = _codec.Header(header, tx);
+                    signatures[header] = sig = string.Join(" ", h.SampleTypes.Select(t => t.Type + "/" + t.Unit)) + " " + h.PeriodType;
+                }
+                return sig;
+            }
+            foreach (var group in rows.GroupBy(x => (x.Series, Signature: Signature(x.Header), Bucket: Floor(x.Start, bucketNs))))
             {
                 var members = group.ToList();
                 if (members.Count == 1)
@@ -130,16 +147,17 @@ internal sealed class StoreMaintenance
                     insert.Parameters.AddWithValue("$start", start);
                     insert.Parameters.AddWithValue("$duration", end - start);
                     insert.Parameters.AddWithValue("$r", resolution);
-                    insert.Parameters.AddWithValue("$header", group.Key.Header);
+                    insert.Parameters.AddWithValue("$header", members[0].Header);
                     insert.Parameters.AddWithValue("$total", total);
                     insert.Parameters.AddWithValue("$unit", members[0].Unit);
                     insert.Parameters.AddWithValue("$samples", blob);
                     insert.ExecuteNonQuery();
                 }
                 Execute($"DELETE FROM profiles WHERE id IN ({string.Join(',', members.Select(m => m.Id))})", tx);
+                merged = true;
             }
             tx.Commit();
-            if (!more) return;
+            if (!more) return merged;
         }
     }
 
