@@ -26,7 +26,12 @@ internal static class HistoryCommand
             stderr.Write(HistoryOptions.UsageText);
             return 0;
         }
-        if (!options.List && options.Output == null && stdoutIsTerminal)
+        if (options.Http != null && File.Exists(Path.Combine(options.Store, "profiles.db")))
+        {
+            using var readOnly = ProfileStore.Open(options.Store, new ProfileStoreOptions { ReadOnly = true });
+            return HistoryWeb.HistoryServer.Serve(readOnly, options.Http, options.NoBrowser, stderr, cancellationToken);
+        }
+        if (!options.List && options.Output == null && options.Http == null && stdoutIsTerminal)
         {
             stderr.WriteLine(Prefix + "the merged profile is binary: give -o FILE or redirect standard output (> merged.pb.gz)");
             return 2;

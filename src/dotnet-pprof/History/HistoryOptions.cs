@@ -28,6 +28,8 @@ internal sealed class HistoryOptions
                              user:password@ for basic auth, $DOTNET_PPROF_PYROSCOPE_TENANT for X-Scope-OrgID)
           -query SELECTOR    with -pyroscope: the label selector, e.g. '{service_name="shop"}' (default: from
                              -service and -labels); -type defaults to cpu
+          -http=HOST:PORT    serve the history UI: a timeline (samples per type, memory) above the analysis web UI of
+                             the range you select (docs/history-ui.md); -no_browser: do not open a browser
         TIME: now, relative (-1h, -30m, -1h30m, -7d), RFC 3339 (2026-03-01T12:00:00Z, 2026-03-01), or Unix seconds.
 
         Read the merged profile with dotnet-pprof or go tool pprof: dotnet-pprof -top merged.pb.gz
@@ -67,6 +69,12 @@ internal sealed class HistoryOptions
     /// <summary>Print the usage.</summary>
     public bool Help { get; set; }
 
+    /// <summary>-http=[host]:[port]: serve the history UI (timeline and analysis UI) instead of merging.</summary>
+    public string? Http { get; set; }
+
+    /// <summary>-no_browser: with -http, do not open a browser.</summary>
+    public bool NoBrowser { get; set; }
+
     /// <summary>The query these options describe.</summary>
     public HistoryQuery Query => new() { Service = Service, Type = Type, From = From, To = To, Labels = Labels };
 
@@ -105,7 +113,10 @@ internal sealed class HistoryOptions
                     }
                     options.List = value == null || bool.Parse(value);
                     continue;
-                case "store" or "service" or "type" or "from" or "to" or "labels" or "o" or "pyroscope" or "query":
+                case "no_browser":
+                    options.NoBrowser = value == null || value == "true";
+                    continue;
+                case "store" or "service" or "type" or "from" or "to" or "labels" or "o" or "pyroscope" or "query" or "http":
                     break;
                 default:
                     error = $"flag provided but not defined: -{flag}";
@@ -142,6 +153,7 @@ internal sealed class HistoryOptions
                     }
                     options.Pyroscope = url;
                     break;
+                case "http": options.Http = value; break;
                 case "labels":
                     if (!TryParseLabels(value, options.Labels, out error)) return false;
                     break;

@@ -37,6 +37,7 @@ internal sealed class WebUi
     private readonly WebAccess _access;
     private readonly WebViews _views;
     private readonly PageLayout _layout;
+    private readonly string _basePath;
 
     /// <summary>Recent views by path and query. The source view reads files that may change, and is not kept.</summary>
     private readonly ViewCache _cache = new(capacity: 16);
@@ -47,15 +48,19 @@ internal sealed class WebUi
     /// <param name="title">Shown in the page header (the profile's source).</param>
     /// <param name="settingsPath">Where saved configurations are kept.</param>
     /// <param name="access">Who may use the UI.</param>
-    public WebUi(Profile profile, PprofConfig config, string title, string settingsPath, WebAccess access)
+    /// <param name="basePath">Where a server that serves several profiles mounts this UI (e.g. <c>/s/KEY</c>, no
+    /// trailing slash): the pages' links, assets and redirects start with it, and the server hands
+    /// <see cref="Handle"/> the request with its path relative to it. Empty (the default): the UI is at the root.</param>
+    public WebUi(Profile profile, PprofConfig config, string title, string settingsPath, WebAccess access, string basePath = "")
     {
+        _basePath = basePath;
         _profile = profile;
         _config = config.Clone();
         _settings = new WebSettings(settingsPath);
         _access = access;
         var shown = WithShortNames(profile);
         _views = new WebViews(shown);
-        _layout = new PageLayout(shown, DisplayName.Shorten(title), IsDiff(profile), _settings);
+        _layout = new PageLayout(shown, DisplayName.Shorten(title), IsDiff(profile), _settings, basePath);
     }
 
     private static bool IsDiff(Profile profile)
@@ -91,8 +96,8 @@ internal sealed class WebUi
             if (req.Path.StartsWith(AssetsPath, StringComparison.Ordinal)) return Asset(req.Path[AssetsPath.Length..]);
             return req.Path switch
             {
-                "/" => WebResponse.Redirect(GraphPath + QueryString(req)),
-                "/ui" => WebResponse.Redirect(GraphPath + QueryString(req)),
+                "/" => WebResponse.Redirect(_basePath + GraphPath + QueryString(req)),
+                "/ui" => WebResponse.Redirect(_basePath + GraphPath + QueryString(req)),
                 GraphPath or TopPath or FlamePath or PeekPath or SourcePath => Page(req, req.Path),
                 DownloadPath => Download(req),
                 SaveConfigPath => SaveConfig(req),
@@ -207,7 +212,8 @@ internal sealed class WebUi
         return WebResponse.Plain(200, "deleted " + name);
     }
 
-    private const string Favicon = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect x=\"1\" y=\"11\" width=\"14\" height=\"4\" fill=\"#c0392b\"/>" +
+    /// <summary>The tab icon: a small flame graph.</summary>
+    internal const string Favicon = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect x=\"1\" y=\"11\" width=\"14\" height=\"4\" fill=\"#c0392b\"/>" +
         "<rect x=\"1\" y=\"6\" width=\"9\" height=\"4\" fill=\"#e67e22\"/><rect x=\"11\" y=\"6\" width=\"4\" height=\"4\" fill=\"#f1c40f\"/>" +
         "<rect x=\"1\" y=\"1\" width=\"5\" height=\"4\" fill=\"#f39c12\"/></svg>";
 }

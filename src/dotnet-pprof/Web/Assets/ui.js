@@ -8,6 +8,7 @@
   var searchBox = document.getElementById('search');
   var selectionLabel = document.getElementById('selection');
   var flame = null;
+  var base = page.base || '';
 
   function query(p) { var s = p.toString(); return s ? '?' + s : ''; }
   function go(path, p) { location.href = path + query(p); }
@@ -16,7 +17,7 @@
   Array.prototype.forEach.call(document.querySelectorAll('#views a.view'), function (a) {
     a.href = a.getAttribute('data-path') + query(params);
   });
-  document.getElementById('download').href = '/ui/download' + query(params);
+  document.getElementById('download').href = base + '/ui/download' + query(params);
 
   document.getElementById('sample-type').addEventListener('change', function (e) {
     var p = new URLSearchParams(params);
@@ -77,7 +78,7 @@
   document.getElementById('config-save').addEventListener('click', function () {
     var name = window.prompt('Save the current settings as:', '');
     if (!name) return;
-    fetch('/ui/saveconfig?config=' + encodeURIComponent(name), {
+    fetch(base + '/ui/saveconfig?config=' + encodeURIComponent(name), {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: params.toString() })
     }).then(function (r) {
       if (r.ok) { location.reload(); return; }
@@ -93,7 +94,7 @@
   Array.prototype.forEach.call(document.querySelectorAll('.config-delete'), function (b) {
     b.addEventListener('click', function (e) {
       e.stopPropagation();
-      fetch('/ui/deleteconfig?config=' + encodeURIComponent(b.getAttribute('data-name')), {
+      fetch(base + '/ui/deleteconfig?config=' + encodeURIComponent(b.getAttribute('data-name')), {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}'
       })
         .then(function () { location.reload(); });
