@@ -290,7 +290,8 @@ internal static class TimelineData
             {
                 if (g.EndNanos < from || g.StartNanos >= to) continue;
                 gcs++;
-                if (g.PauseNanos > 0) pause += Math.Max(0, Math.Min(g.PauseEndNanos, to) - Math.Max(g.PauseStartNanos, from));
+                var (ps, pe) = PauseOf(g);
+                if (pe > ps) pause += Math.Max(0, Math.Min(pe, to) - Math.Max(ps, from));
             }
             w.WriteNumber("gcs", gcs);
             w.WriteNumber("gcPauseNanos", pause);
@@ -301,6 +302,15 @@ internal static class TimelineData
             w.WriteEndObject();
         }
         return ms.ToArray();
+    }
+
+    /// <summary>When GC <paramref name="g"/> stopped the managed threads: its suspension, or for a blocking GC whose
+    /// suspension the trace lacks the whole GC (the runtime suspends for all of it); (0, 0) for none.</summary>
+    internal static (long Start, long End) PauseOf(TraceGc g)
+    {
+        if (g.PauseNanos > 0) return (g.PauseStartNanos, g.PauseEndNanos);
+        if (g.Type is "NonConcurrentGC" or "ForegroundGC") return (g.StartNanos, g.EndNanos);
+        return (0, 0);
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max] + "…";

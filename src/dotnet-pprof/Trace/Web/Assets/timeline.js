@@ -4,6 +4,7 @@
 (function () {
   'use strict';
   var ROW = 18;
+  var MAX_FLOWS = 300;
   var COLORS = {
     running: '#43a047', lock: '#e53935', waithandle: '#fb8c00', net: '#8e24aa', syscall: '#795548', sleep: '#90a4ae'
   };
@@ -90,12 +91,18 @@
       var first = data === null;
       data = d;
       if (first || rows.length === 0) buildRows();
-      statusLabel.textContent = d.lanes.length + ' lanes, ' + fmt(d.resolution) + '/px' + (d.truncated ? ' (some items left out: zoom in)' : '');
+      statusLabel.textContent = statusText(d);
+      root.setAttribute('data-loaded-range', d.from + '-' + d.to);
       root.setAttribute('data-loaded', String(my));
       draw();
     }).catch(function (e) {
       if (my === seq) statusLabel.textContent = 'error: ' + e.message;
     });
+  }
+
+  function statusText(d) {
+    return d.lanes.length + ' lanes, ' + fmt(d.resolution) + '/px' + (d.flows.length > MAX_FLOWS ? ', ' + d.flows.length + ' lock hand-offs (zoom in to see them)' : '') +
+      (d.truncated ? ' (some items left out: zoom in)' : '');
   }
 
   function buildRows() {
@@ -172,8 +179,9 @@
       var x0 = xOf(g.start), x1 = xOf(g.end);
       ctx.fillStyle = '#ffe082';
       ctx.fillRect(x0, gcRow * ROW + 2, Math.max(1, x1 - x0), ROW - 4);
-      if (g.pauseStart >= 0) {
-        var p0 = xOf(g.pauseStart), p1 = xOf(g.pauseEnd);
+      var pause = pauseOf(g);
+      if (pause) {
+        var p0 = xOf(pause[0]), p1 = xOf(pause[1]);
         ctx.fillStyle = '#ffb300';
         ctx.fillRect(p0, gcRow * ROW + 2, Math.max(1, p1 - p0), ROW - 4);
         ctx.fillStyle = 'rgba(255,179,0,0.22)';
@@ -215,7 +223,8 @@
       ctx.beginPath(); ctx.moveTo(x, y + ROW - 1); ctx.lineTo(x - 3.5, y + ROW - 7); ctx.lineTo(x + 3.5, y + ROW - 7); ctx.closePath(); ctx.fill();
     });
     // Flows: from the lock's holder to the waiter it woke.
-    if (showFlows.checked) {
+    // Flows: only when few enough to follow (zoom in for more).
+    if (showFlows.checked && data.flows.length <= MAX_FLOWS) {
       ctx.strokeStyle = 'rgba(30,30,30,0.55)';
       ctx.fillStyle = 'rgba(30,30,30,0.7)';
       data.flows.forEach(function (f) {
@@ -235,6 +244,14 @@
       ctx.strokeStyle = '#1e88e5';
       ctx.strokeRect(s0 + 0.5, 0.5, s1 - s0, h - 1);
     }
+  }
+
+  // The time the GC stopped the managed threads: its suspension, or for a blocking GC without one in the trace the
+  // whole GC (the runtime suspends for all of it).
+  function pauseOf(g) {
+    if (g.pauseStart >= 0) return [g.pauseStart, g.pauseEnd];
+    if (g.type === 'NonConcurrentGC' || g.type === 'ForegroundGC') return [g.start, g.end];
+    return null;
   }
 
   function zoom(factor, atX) {
@@ -308,7 +325,7 @@
       data.gcs.forEach(function (g) {
         if (t >= g.start - tol && t <= g.end + tol) {
           text = 'GC #' + g.n + ' gen' + g.gen + ' ' + g.reason + ' (' + g.type + ')\n' + fmt(g.end - g.start) +
-            (g.pauseStart >= 0 ? ', pause ' + fmt(g.pauseEnd - g.pauseStart) : '') + (g.heapAfter >= 0 ? '\nheap after ' + (g.heapAfter / 1048576).toFixed(1) + ' MiB' : '');
+            (pauseOf(g) ? ', pause ' + fmt(pauseOf(g)[1] - pauseOf(g)[0]) : '') + (g.heapAfter >= 0 ? '\nheap after ' + (g.heapAfter / 1048576).toFixed(1) + ' MiB' : '');
         }
       });
     } else if (r && r.kind === 'lane') {
@@ -383,7 +400,7 @@
     root.setAttribute('data-from', view.from);
     root.setAttribute('data-to', view.to);
     rangeLabel.textContent = fmt(view.from) + ' \u2013 ' + fmt(view.to) + ' (' + fmt(view.to - view.from) + ')';
-    statusLabel.textContent = d.lanes.length + ' lanes, ' + fmt(d.resolution) + '/px' + (d.truncated ? ' (some items left out: zoom in)' : '');
+    statusLabel.textContent = statusText(d);
     draw();
     root.setAttribute('data-loaded', '0');
     root.focus();
