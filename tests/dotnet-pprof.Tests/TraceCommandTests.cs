@@ -208,7 +208,7 @@ public sealed class TraceCommandTests : IClassFixture<TraceCommandTests.Recordin
         var r = CliRunner.Run(new[] { "collect", "trace", "-o", file, "--", CliRunner.DotnetHost, TargetDll, "1.5", "traceregion", "exit=3" }, timeoutMs: 300_000);
         Assert.True(r.ExitCode == 3, $"exit {r.ExitCode}: {r.Stderr}");
         Assert.StartsWith("ready ", r.StdoutText);
-        var s = CliRunner.Run(new[] { "trace", file }, timeoutMs: 300_000);
+        var s = CliRunner.Run(new[] { "trace", "-summary", file }, timeoutMs: 300_000);
         Assert.True(s.ExitCode == 0, s.Stderr);
         Assert.Contains("sleep-100ms x", s.StdoutText);
     }
