@@ -41,7 +41,8 @@ internal sealed class PageLayout
           .Append("<link rel=\"stylesheet\" href=\"").Append(_base).Append(WebUi.AssetsPath).Append("ui.css\">\n");
         if (view == WebUi.FlamePath) sb.Append("<link rel=\"stylesheet\" href=\"").Append(_base).Append(WebUi.AssetsPath).Append("flamegraph.css\">\n");
         sb.Append("</head>\n<body data-view=\"").Append(Enc(viewName)).Append("\">\n<header id=\"header\">\n");
-        sb.Append("<span class=\"brand\">dotnet-pprof</span>\n<nav id=\"views\">");
+        // Mounted in another server's UI (trace, history), the brand leads back to that server's index.
+        sb.Append(_base.Length == 0 ? "<span class=\"brand\">dotnet-pprof</span>" : "<a class=\"brand\" href=\"/\" target=\"_top\">dotnet-pprof</a>").Append("\n<nav id=\"views\">");
         foreach (var (path, name) in WebUi.Views)
         {
             sb.Append("<a class=\"view").Append(path == view ? " active" : "").Append("\" data-path=\"").Append(_base).Append(path).Append("\" href=\"")
