@@ -152,7 +152,7 @@ public sealed class TraceCommandTests : IClassFixture<TraceCommandTests.Recordin
     [Fact]
     public void SummaryCountsWhatTheTraceHolds()
     {
-        var r = CliRunner.Run(new[] { "trace", _recording.File }, timeoutMs: 300_000);
+        var r = CliRunner.Run(new[] { "trace", "-summary", _recording.File }, timeoutMs: 300_000);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("Lock: ", r.StdoutText);
         Assert.Contains("regions: ", r.StdoutText);
@@ -184,15 +184,19 @@ public sealed class TraceCommandTests : IClassFixture<TraceCommandTests.Recordin
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("no such file", r.Stderr);
 
-        r = CliRunner.Run(new[] { "trace", "-http=localhost:0", _recording.File });
+        r = CliRunner.Run(new[] { "trace", "-http=localhost:99999", _recording.File });
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("not available yet", r.Stderr);
+        Assert.Contains("bad port", r.Stderr);
+
+        r = CliRunner.Run(new[] { "trace", "-summary=maybe", _recording.File });
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("invalid boolean value", r.Stderr);
 
         // A trace cut in half (a recording that was killed): read as far as it goes, or refused; never a hang or a crash.
         string cut = Path.Combine(_recording.Dir, "cut.nettrace");
         var bytes = File.ReadAllBytes(_recording.File);
         File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
-        r = CliRunner.Run(new[] { "trace", cut }, timeoutMs: 300_000);
+        r = CliRunner.Run(new[] { "trace", "-summary", cut }, timeoutMs: 300_000);
         Assert.True(r.ExitCode is 0 or 1, $"exit {r.ExitCode}: {r.Stderr}");
         Assert.DoesNotContain("   at ", r.Stderr);
     }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Pprof.Cli.Driver;
+using Pprof.Cli.Trace.Web;
+using Pprof.Cli.Web;
 using Pprof.Traces;
 
 namespace Pprof.Cli.Trace;
@@ -6,7 +9,8 @@ namespace Pprof.Cli.Trace;
 /// <summary><c>dotnet-pprof trace [flags] FILE</c>, the counterpart of <c>go tool trace</c> for .nettrace execution
 /// traces: <c>-pprof=TYPE</c> writes a blocking profile to standard output exactly as Go's does, <c>-chrome=OUT</c> and
 /// <c>-speedscope=OUT</c> export for Perfetto/chrome://tracing and speedscope. Flags are Go-style (<c>-flag=value</c>
-/// or <c>-flag value</c>, one or two dashes). Without an output flag it prints a summary of the trace.</summary>
+/// or <c>-flag value</c>, one or two dashes). Without an output flag it serves the web UI (timeline, blocking profiles,
+/// analyses) as go tool trace does; <c>-summary</c> prints a text summary instead.</summary>
 internal static class TraceCommand
 {
     internal const string UsageText = """
@@ -23,9 +27,11 @@ internal static class TraceCommand
           -chrome=OUT.json   write the timeline in the Trace Event Format (ui.perfetto.dev, chrome://tracing)
           -speedscope=OUT.json
                              write the sampled stacks of each thread in speedscope's format
-          -http=HOST:PORT    the web UI of go tool trace: not available yet (use -chrome)
-          -no_browser        (with -http) do not open a browser
-        Without -pprof, -chrome or -speedscope, prints a summary of the trace.
+          -http=HOST:PORT    serve the web UI on HOST:PORT (default localhost and a free port): the timeline
+                             (View trace), the blocking profiles in pprof's views, and the trace's analyses
+          -no_browser        do not open a browser for the web UI
+          -summary           print a text summary of the trace (threads, GCs, blocking, annotations)
+        Without -pprof, -chrome, -speedscope or -summary, serves the web UI (as go tool trace does).
 
         """;
 
@@ -34,6 +40,7 @@ internal static class TraceCommand
     {
         const string prefix = "dotnet-pprof trace: ";
         string? pprof = null, chrome = null, speedscope = null, http = null;
+        bool noBrowser = false, summary = false;
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -61,8 +68,16 @@ internal static class TraceCommand
                 stderr.Write(UsageText);
                 return 0;
             }
-            if (flag == "no_browser")
+            if (flag is "no_browser" or "summary")
             {
+                if (value is not (null or "true" or "false"))
+                {
+                    stderr.WriteLine(prefix + $"invalid boolean value \"{value}\" for -{flag}");
+                    return 2;
+                }
+                bool on = value != "false";
+                if (flag == "summary") summary = on;
+                else noBrowser = on;
                 continue;
             }
             if (flag is not ("pprof" or "chrome" or "speedscope" or "http"))
@@ -99,10 +114,18 @@ internal static class TraceCommand
             stderr.WriteLine(prefix + $"unknown pprof type {pprof} (want one of {string.Join(", ", TraceProfiles.Kinds)})");
             return 2;
         }
-        if (http != null)
+        bool serve = http != null || (pprof == null && chrome == null && speedscope == null && !summary);
+        if (serve)
         {
-            stderr.WriteLine(prefix + "the web UI (-http) is not available yet: open the timeline with -chrome=OUT.json in ui.perfetto.dev, and the profiles with -pprof=TYPE");
-            return 2;
+            try
+            {
+                WebServer.ParseHostPort(http ?? "localhost:0");
+            }
+            catch (PprofException e)
+            {
+                stderr.WriteLine(prefix + e.Message);
+                return 2;
+            }
         }
         if (pprof != null && stdoutIsTerminal)
         {
@@ -153,11 +176,22 @@ internal static class TraceCommand
             stderr.WriteLine(prefix + e.Message);
             return 1;
         }
-        if (pprof == null && chrome == null && speedscope == null)
+        if (summary)
         {
             using var w = new StreamWriter(stdout, leaveOpen: true);
             w.Write(Summary(trace));
-            w.WriteLine("(the web UI of go tool trace is not available yet: use -chrome=OUT.json for the timeline, -pprof=TYPE for profiles)");
+        }
+        if (serve)
+        {
+            try
+            {
+                return TraceWebServer.Serve(http ?? "localhost:0", trace, Path.GetFileName(files[0]), noBrowser, stderr, cancellationToken);
+            }
+            catch (PprofException e)
+            {
+                stderr.WriteLine(prefix + e.Message);
+                return 1;
+            }
         }
         return 0;
     }

@@ -17,9 +17,12 @@ internal sealed class PageLayout
     private readonly string _title;
     private readonly bool _isDiff;
     private readonly WebSettings _settings;
+    private readonly string _base;
 
-    public PageLayout(Profile profile, string title, bool isDiff, WebSettings settings)
+    /// <param name="basePath">Prefix of every link (see <see cref="WebUi"/>'s basePath); empty for the <c>-http</c> UI.</param>
+    public PageLayout(Profile profile, string title, bool isDiff, WebSettings settings, string basePath = "")
     {
+        _base = basePath;
         _profile = profile;
         _title = title;
         _isDiff = isDiff;
@@ -35,14 +38,15 @@ internal sealed class PageLayout
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
           .Append(Enc(viewName)).Append(" \u2014 ").Append(Enc(_title)).Append(" \u2014 dotnet-pprof</title>\n")
           .Append("<link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\">\n")
-          .Append("<link rel=\"stylesheet\" href=\"").Append(WebUi.AssetsPath).Append("ui.css\">\n");
-        if (view == WebUi.FlamePath) sb.Append("<link rel=\"stylesheet\" href=\"").Append(WebUi.AssetsPath).Append("flamegraph.css\">\n");
+          .Append("<link rel=\"stylesheet\" href=\"").Append(_base).Append(WebUi.AssetsPath).Append("ui.css\">\n");
+        if (view == WebUi.FlamePath) sb.Append("<link rel=\"stylesheet\" href=\"").Append(_base).Append(WebUi.AssetsPath).Append("flamegraph.css\">\n");
         sb.Append("</head>\n<body data-view=\"").Append(Enc(viewName)).Append("\">\n<header id=\"header\">\n");
-        sb.Append("<span class=\"brand\">dotnet-pprof</span>\n<nav id=\"views\">");
+        // Mounted in the trace UI, the brand leads back to the trace's index.
+        sb.Append(_base.Length == 0 ? "<span class=\"brand\">dotnet-pprof</span>" : "<a class=\"brand\" href=\"/\">dotnet-pprof trace</a>").Append("\n<nav id=\"views\">");
         foreach (var (path, name) in WebUi.Views)
         {
-            sb.Append("<a class=\"view").Append(path == view ? " active" : "").Append("\" data-path=\"").Append(path).Append("\" href=\"")
-              .Append(path).Append("\">").Append(Enc(name)).Append("</a>");
+            sb.Append("<a class=\"view").Append(path == view ? " active" : "").Append("\" data-path=\"").Append(_base).Append(path).Append("\" href=\"")
+              .Append(_base).Append(path).Append("\">").Append(Enc(name)).Append("</a>");
         }
         sb.Append("</nav>\n");
         SampleTypes(sb, sampleIndex);
@@ -61,7 +65,7 @@ internal sealed class PageLayout
               .Append("</a> <button type=\"button\" class=\"config-delete\" data-name=\"").Append(Enc(name)).Append("\" title=\"Delete\">\u00d7</button></div>");
         }
         sb.Append("</div></div></div>\n");
-        sb.Append("<a id=\"download\" class=\"button\" href=\"").Append(WebUi.DownloadPath).Append("\" download=\"profile.pb.gz\">Download</a>\n");
+        sb.Append("<a id=\"download\" class=\"button\" href=\"").Append(_base).Append(WebUi.DownloadPath).Append("\" download=\"profile.pb.gz\">Download</a>\n");
         sb.Append("<input id=\"search\" type=\"search\" placeholder=\"Search regexp\" aria-label=\"Search\" size=\"28\">\n");
         sb.Append("<span id=\"selection\" class=\"selection\"></span>\n");
         sb.Append("<span class=\"source-name\" title=\"").Append(Enc(_title)).Append("\">").Append(Enc(_title)).Append("</span>\n");
@@ -78,17 +82,18 @@ internal sealed class PageLayout
         var page = new Dictionary<string, object?>
         {
             ["view"] = viewName,
-            ["path"] = view,
+            ["path"] = _base + view,
+            ["base"] = _base,
             ["diff"] = _isDiff,
         };
         sb.Append("<script id=\"page-data\" type=\"application/json\">").Append(JsonSerializer.Serialize(page, s_json)).Append("</script>\n");
         if (content.FlameJson != null)
         {
             sb.Append("<script id=\"flame-data\" type=\"application/json\">").Append(content.FlameJson).Append("</script>\n");
-            sb.Append("<script src=\"").Append(WebUi.AssetsPath).Append("flamegraph.js\"></script>\n");
+            sb.Append("<script src=\"").Append(_base).Append(WebUi.AssetsPath).Append("flamegraph.js\"></script>\n");
         }
-        if (view == WebUi.GraphPath) sb.Append("<script src=\"").Append(WebUi.AssetsPath).Append("svgpanzoom.js\"></script>\n");
-        sb.Append("<script src=\"").Append(WebUi.AssetsPath).Append("ui.js\"></script>\n</body>\n</html>\n");
+        if (view == WebUi.GraphPath) sb.Append("<script src=\"").Append(_base).Append(WebUi.AssetsPath).Append("svgpanzoom.js\"></script>\n");
+        sb.Append("<script src=\"").Append(_base).Append(WebUi.AssetsPath).Append("ui.js\"></script>\n</body>\n</html>\n");
         return sb.ToString();
     }
 

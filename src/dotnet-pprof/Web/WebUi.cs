@@ -37,6 +37,7 @@ internal sealed class WebUi
     private readonly WebAccess _access;
     private readonly WebViews _views;
     private readonly PageLayout _layout;
+    private readonly string _basePath;
 
     /// <summary>Recent views by path and query. The source view reads files that may change, and is not kept.</summary>
     private readonly ViewCache _cache = new(capacity: 16);
@@ -47,15 +48,19 @@ internal sealed class WebUi
     /// <param name="title">Shown in the page header (the profile's source).</param>
     /// <param name="settingsPath">Where saved configurations are kept.</param>
     /// <param name="access">Who may use the UI.</param>
-    public WebUi(Profile profile, PprofConfig config, string title, string settingsPath, WebAccess access)
+    /// <param name="basePath">Where the UI is mounted when another server hosts it (e.g. <c>/pprof/sync</c> in the trace
+    /// UI): links and redirects start with it, and the host strips it from request paths before <see cref="Handle"/>.
+    /// Empty for the <c>-http</c> UI.</param>
+    public WebUi(Profile profile, PprofConfig config, string title, string settingsPath, WebAccess access, string basePath = "")
     {
+        _basePath = basePath;
         _profile = profile;
         _config = config.Clone();
         _settings = new WebSettings(settingsPath);
         _access = access;
         var shown = WithShortNames(profile);
         _views = new WebViews(shown);
-        _layout = new PageLayout(shown, DisplayName.Shorten(title), IsDiff(profile), _settings);
+        _layout = new PageLayout(shown, DisplayName.Shorten(title), IsDiff(profile), _settings, basePath);
     }
 
     private static bool IsDiff(Profile profile)
@@ -91,8 +96,8 @@ internal sealed class WebUi
             if (req.Path.StartsWith(AssetsPath, StringComparison.Ordinal)) return Asset(req.Path[AssetsPath.Length..]);
             return req.Path switch
             {
-                "/" => WebResponse.Redirect(GraphPath + QueryString(req)),
-                "/ui" => WebResponse.Redirect(GraphPath + QueryString(req)),
+                "/" => WebResponse.Redirect(_basePath + GraphPath + QueryString(req)),
+                "/ui" => WebResponse.Redirect(_basePath + GraphPath + QueryString(req)),
                 GraphPath or TopPath or FlamePath or PeekPath or SourcePath => Page(req, req.Path),
                 DownloadPath => Download(req),
                 SaveConfigPath => SaveConfig(req),

@@ -16,7 +16,7 @@
   Array.prototype.forEach.call(document.querySelectorAll('#views a.view'), function (a) {
     a.href = a.getAttribute('data-path') + query(params);
   });
-  document.getElementById('download').href = '/ui/download' + query(params);
+  document.getElementById('download').href = (page.base || '') + '/ui/download' + query(params);
 
   document.getElementById('sample-type').addEventListener('change', function (e) {
     var p = new URLSearchParams(params);
@@ -77,7 +77,7 @@
   document.getElementById('config-save').addEventListener('click', function () {
     var name = window.prompt('Save the current settings as:', '');
     if (!name) return;
-    fetch('/ui/saveconfig?config=' + encodeURIComponent(name), {
+    fetch((page.base || '') + '/ui/saveconfig?config=' + encodeURIComponent(name), {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: params.toString() })
     }).then(function (r) {
       if (r.ok) { location.reload(); return; }
@@ -93,7 +93,7 @@
   Array.prototype.forEach.call(document.querySelectorAll('.config-delete'), function (b) {
     b.addEventListener('click', function (e) {
       e.stopPropagation();
-      fetch('/ui/deleteconfig?config=' + encodeURIComponent(b.getAttribute('data-name')), {
+      fetch((page.base || '') + '/ui/deleteconfig?config=' + encodeURIComponent(b.getAttribute('data-name')), {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}'
       })
         .then(function () { location.reload(); });
