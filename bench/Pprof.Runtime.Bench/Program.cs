@@ -18,13 +18,16 @@ using Pprof.Runtime.TestTarget;
 //   Pprof.Runtime.Bench --oncpu [--window SECONDS] [--rounds N] [--settle SECONDS] [--footprint SECONDS] [--stop-seconds SECONDS]
 //       (the cpu profile on-CPU, estimated and dotnet-trace's default, interleaved with a placebo in one worker per
 //       workload; then each collector's CPU seconds and peak RSS over --footprint seconds, and stop to bytes)
-//   Pprof.Runtime.Bench worker cpu|alloc        (internal: the measured process)
+//   Pprof.Runtime.Bench --trace [--window SECONDS] [--rounds N] [--settle SECONDS] [--only REGEX]  (recording an
+//       execution trace from outside and in-process, interleaved with a placebo, on a demo-like service workload
+//       and the cpu and alloc workloads; plus the trace's file size per second)
+//   Pprof.Runtime.Bench worker cpu|alloc|service (internal: the measured process)
 // Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
-bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false;
+bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false, traceBench = false;
 double footprint = 30;
 double settle = 4; // seconds between switching the in-process set on and its window
 Regex? only = null;
@@ -42,6 +45,7 @@ for (int i = 0; i < args.Length; i++)
         case "--always-on": alwaysOnOnly = true; break;
         case "--settle": settle = double.Parse(args[++i], inv); break;
         case "--oncpu": onCpu = true; break;
+        case "--trace": traceBench = true; break;
         case "--footprint": footprint = double.Parse(args[++i], inv); break;
         case "--always-on-set": alwaysOnSet = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
         case "--collector-cost":
@@ -52,6 +56,7 @@ for (int i = 0; i < args.Length; i++)
 
 string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 if (paired) return await PairedTable();
+if (traceBench) return TraceBench.Run(window, settle, new[] { "service", "cpu", "alloc" }.Where(w => only == null || only.IsMatch(w)).ToArray());
 if (onCpu) return await OnCpuBench.Run(window, settle, footprint, stopSeconds);
 if (alwaysOnOnly) return AlwaysOnTable();
 Console.WriteLine($"{Bench.Rounds} rounds of {window:0.#} s off / {window:0.#} s on per row, one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");

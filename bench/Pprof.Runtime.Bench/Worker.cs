@@ -4,24 +4,33 @@ namespace Pprof.Runtime.Bench;
 
 /// <summary>The measured process: one thread runs the workload in small units and publishes the count (with the bytes
 /// allocated so far and the time of reading) every 50 ms. Lines on
-/// standard input switch the in-process always-on profiles ("on KIND..." / "off") through the public API.</summary>
+/// standard input switch the in-process always-on profiles ("on KIND..." / "off") and an in-process execution trace
+/// ("trace FILE" / "traceoff") through the public API. Workload <c>service</c> is <see cref="ServiceWorkload"/>.</summary>
 internal static class Worker
 {
     private static long s_ops;
     private static Microsoft.Diagnostics.NETCore.Client.EventPipeSession? s_raw;
+    private static FileStream? s_trace;
 
     public static int Run(string workload)
     {
-        var t = new Thread(() =>
+        if (workload == "service")
         {
-            while (true)
+            ServiceWorkload.Start(() => Interlocked.Increment(ref s_ops));
+        }
+        else
+        {
+            var t = new Thread(() =>
             {
-                if (workload == "cpu") Workloads.HotMethod(20_000);
-                else Workloads.AllocateMix(64 * 1024);
-                Interlocked.Increment(ref s_ops);
-            }
-        }) { IsBackground = true, Name = "bench-" + workload };
-        t.Start();
+                while (true)
+                {
+                    if (workload == "cpu") Workloads.HotMethod(20_000);
+                    else Workloads.AllocateMix(64 * 1024);
+                    Interlocked.Increment(ref s_ops);
+                }
+            }) { IsBackground = true, Name = "bench-" + workload };
+            t.Start();
+        }
         var commands = new Thread(() =>
         {
             string? line;
@@ -66,6 +75,22 @@ internal static class Worker
                 }
             }) { IsBackground = true, Name = "bench-raw" }.Start();
             Console.WriteLine("switched " + string.Join(' ', words));
+            return;
+        }
+        if (words[0] == "trace")
+        {
+            // An in-process execution trace to a file (Profiler.StartTrace), as /debug/pprof/trace records one.
+            s_trace = File.Create(words[1]);
+            Profiler.StartTrace(s_trace);
+            Console.WriteLine("switched trace");
+            return;
+        }
+        if (words[0] == "traceoff")
+        {
+            Profiler.StopTrace();
+            s_trace?.Dispose();
+            s_trace = null;
+            Console.WriteLine("switched traceoff");
             return;
         }
         if (words[0] == "rawoff")

@@ -1,6 +1,7 @@
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.EventPipe;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace Pprof.Traces;
 
@@ -10,6 +11,8 @@ internal sealed class NetTraceReader
     /// <summary>A sample stands for the time to the thread's next sample, at most this long (the sampler ticks about
     /// every millisecond; a longer gap means the thread was not seen, not that it stayed put).</summary>
     internal const long MaxSampleWeightNanos = 10_000_000;
+
+    private static readonly Gens[] s_generations = { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj };
 
     private readonly TraceLog _log;
     private readonly Dictionary<int, int> _stackIds = new();
@@ -29,7 +32,9 @@ internal sealed class NetTraceReader
     private readonly Dictionary<long, int> _openTasks = new();
     private readonly Dictionary<long, int> _openRegions = new();
     private readonly Dictionary<Guid, int> _openRequests = new();
-    private long _pauseStart = -1;
+    private readonly Dictionary<int, long> _pauseStarts = new();
+    private readonly Dictionary<int, long> _heapBefore = new();
+    private int _lastGcStarted = -1;
     private long _events;
 
     public NetTraceReader(TraceLog log) => _log = log;
@@ -76,9 +81,26 @@ internal sealed class NetTraceReader
         {
             case "GC/Start":
                 _gcStarts[Int(e, "Count")] = (Int(e, "Count"), Int(e, "Depth"), Str(e, "Reason"), Str(e, "Type"), t);
+                _lastGcStarted = Int(e, "Count");
                 break;
             case "GC/Stop":
-                if (_gcStarts.Remove(Int(e, "Count"), out var g)) _gcs.Add(new TraceGc(g.Number, g.Generation, g.Reason, g.Type, g.Start, t, -1, -1, -1));
+                if (_gcStarts.Remove(Int(e, "Count"), out var g))
+                {
+                    _gcs.Add(new TraceGc(g.Number, g.Generation, g.Reason, g.Type, g.Start, t, -1, -1, -1)
+                    {
+                        HeapSizeBefore = _heapBefore.Remove(g.Number, out long before) ? before : -1,
+                    });
+                }
+                break;
+            case "GC/PerHeapHistory":
+                // One per heap during the GC: each generation's size before it (summed over the heaps).
+                if (e is GCPerHeapHistoryTraceData perHeap && _lastGcStarted >= 0 && _gcStarts.ContainsKey(_lastGcStarted))
+                {
+                    long sum = 0;
+                    // Older runtimes send fewer generations (no pinned-object heap).
+                    foreach (var gen in s_generations) if ((int)gen < perHeap.EntriesInGenData) sum += perHeap.GenData(gen).SizeBefore;
+                    _heapBefore[_lastGcStarted] = _heapBefore.GetValueOrDefault(_lastGcStarted) + sum;
+                }
                 break;
             case "GC/HeapStats":
                 if (_gcs.Count > 0 && _gcs[^1].HeapSizeAfter < 0)
@@ -88,12 +110,13 @@ internal sealed class NetTraceReader
                 }
                 break;
             case "GC/SuspendEEStart":
-                // The thread sampler suspends the runtime too; only suspensions for a GC are GC pauses.
-                _pauseStart = Str(e, "Reason").Contains("GC", StringComparison.Ordinal) ? t : -1;
+                // The thread sampler suspends the runtime too; only suspensions for a GC are GC pauses. The thread that
+                // suspends also restarts: the sampler's restart on another thread can end after a GC's suspension began.
+                if (Str(e, "Reason").Contains("GC", StringComparison.Ordinal)) _pauseStarts[tid] = t;
+                else _pauseStarts.Remove(tid);
                 break;
             case "GC/RestartEEStop":
-                if (_pauseStart >= 0) _gcPauses.Add((_pauseStart, t));
-                _pauseStart = -1;
+                if (_pauseStarts.Remove(tid, out long pauseStart)) _gcPauses.Add((pauseStart, t));
                 break;
             case "Contention/Start":
                 _contention[tid] = (t, StackOf(e), Int(e, "LockOwnerThreadID"));

@@ -12,6 +12,10 @@ namespace Pprof.Traces;
 /// <param name="HeapSizeAfter">Bytes in the generations after the GC (GCHeapStats); -1 when unknown.</param>
 public sealed record TraceGc(int Number, int Generation, string Reason, string Type, long StartNanos, long EndNanos, long PauseStartNanos, long PauseEndNanos, long HeapSizeAfter)
 {
+    /// <summary>Bytes in the generations before the GC (the GCPerHeapHistory events' sizes before, summed over heaps and
+    /// generations); -1 when unknown.</summary>
+    public long HeapSizeBefore { get; init; } = -1;
+
     /// <summary>How long managed threads were stopped for this GC, nanoseconds (0 when no suspension was seen).</summary>
     public long PauseNanos => PauseStartNanos >= 0 && PauseEndNanos >= PauseStartNanos ? PauseEndNanos - PauseStartNanos : 0;
 }

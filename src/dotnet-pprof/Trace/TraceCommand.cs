@@ -31,7 +31,13 @@ internal static class TraceCommand
                              (View trace), the blocking profiles in pprof's views, and the trace's analyses
           -no_browser        do not open a browser for the web UI
           -summary           print a text summary of the trace (threads, GCs, blocking, annotations)
-        Without -pprof, -chrome, -speedscope or -summary, serves the web UI (as go tool trace does).
+          -gc                print the GC list: generation, reason, pause, heap size before and after
+          -mmu               print the minimum mutator utilization curve (from the GC pauses)
+          -regions           print user tasks, regions and requests per name: count, latency percentiles and
+                             histogram, instances
+          -goroutines        print the goroutine analysis: threads by start routine, thread-pool work by async
+                             method, with running, lock, wait, I/O, sleep, queueing and GC time per instance
+        Without -pprof, -chrome, -speedscope, -summary or an analysis flag, serves the web UI (as go tool trace does).
 
         """;
 
@@ -41,6 +47,7 @@ internal static class TraceCommand
         const string prefix = "dotnet-pprof trace: ";
         string? pprof = null, chrome = null, speedscope = null, http = null;
         bool noBrowser = false, summary = false;
+        var analyses = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -68,7 +75,7 @@ internal static class TraceCommand
                 stderr.Write(UsageText);
                 return 0;
             }
-            if (flag is "no_browser" or "summary")
+            if (flag is "no_browser" or "summary" || TraceAnalysisText.Flags.Contains(flag))
             {
                 if (value is not (null or "true" or "false"))
                 {
@@ -77,7 +84,9 @@ internal static class TraceCommand
                 }
                 bool on = value != "false";
                 if (flag == "summary") summary = on;
-                else noBrowser = on;
+                else if (flag == "no_browser") noBrowser = on;
+                else if (on) analyses.Add(flag);
+                else analyses.Remove(flag);
                 continue;
             }
             if (flag is not ("pprof" or "chrome" or "speedscope" or "http"))
@@ -114,7 +123,7 @@ internal static class TraceCommand
             stderr.WriteLine(prefix + $"unknown pprof type {pprof} (want one of {string.Join(", ", TraceProfiles.Kinds)})");
             return 2;
         }
-        bool serve = http != null || (pprof == null && chrome == null && speedscope == null && !summary);
+        bool serve = http != null || (pprof == null && chrome == null && speedscope == null && !summary && analyses.Count == 0);
         if (serve)
         {
             try
@@ -180,6 +189,11 @@ internal static class TraceCommand
         {
             using var w = new StreamWriter(stdout, leaveOpen: true);
             w.Write(Summary(trace));
+        }
+        if (analyses.Count > 0)
+        {
+            using var w = new StreamWriter(stdout, leaveOpen: true);
+            w.Write(TraceAnalysisText.Write(trace, analyses));
         }
         if (serve)
         {

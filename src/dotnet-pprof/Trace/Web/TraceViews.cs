@@ -7,5 +7,9 @@ internal static class TraceViews
     /// <summary>Every registered view.</summary>
     public static IReadOnlyList<ITraceView> All { get; } = new ITraceView[]
     {
+        new Views.GoroutinesView(),
+        new Views.RegionsView(),
+        new Views.MmuView(),
+        new Views.GcView(),
     };
 }
