@@ -28,11 +28,11 @@ public static class StatsvizEndpointRouteBuilderExtensions
         var statsviz = ActivatorUtilities.CreateInstance<StatsvizEndpoints>(services);
         string prefix = "/" + pattern.Trim('/');
         if (prefix == "/") prefix = "";
-        var page = endpoints.MapGet(prefix.Length == 0 ? "/" : prefix, statsviz.Redirect).WithDisplayName("statsviz redirect");
-        var group = endpoints.MapGroup(prefix + "/");
+        // Routing ignores a trailing slash: the page's handler redirects {pattern} to {pattern}/ itself.
+        var group = endpoints.MapGroup(prefix.Length == 0 ? "/" : prefix);
         group.MapGet("/", statsviz.Page).WithDisplayName("statsviz page");
         group.MapGet("/ws", statsviz.WebSocket).WithDisplayName("statsviz ws");
         group.MapGet("/{asset}", statsviz.Asset).WithDisplayName("statsviz asset");
-        return new CompositeConventionBuilder(page, group);
+        return group;
     }
 }

@@ -30,13 +30,17 @@ internal sealed class StatsvizEndpoints
         _loggerFactory = loggerFactory;
     }
 
-    public Task Redirect(HttpContext context) => _guard.Serve(context, null, () =>
+    /// <summary>The page at {pattern}/; {pattern} redirects there, so that the page's relative URLs (script, ws) resolve.</summary>
+    public Task Page(HttpContext context) => _guard.Serve(context, null, () =>
     {
-        context.Response.Redirect(context.Request.PathBase + context.Request.Path + "/");
-        return Task.CompletedTask;
+        string path = context.Request.Path.Value ?? "";
+        if (!path.EndsWith('/'))
+        {
+            context.Response.Redirect(context.Request.PathBase + path + "/" + context.Request.QueryString);
+            return Task.CompletedTask;
+        }
+        return ServeAsset(context, "index.html");
     });
-
-    public Task Page(HttpContext context) => _guard.Serve(context, null, () => ServeAsset(context, "index.html"));
 
     public Task Asset(HttpContext context) => _guard.Serve(context, null, () => ServeAsset(context, context.GetRouteValue("asset") as string ?? ""));
 
@@ -51,7 +55,7 @@ internal sealed class StatsvizEndpoints
         context.Response.ContentLength = content.Length;
         context.Response.Headers.CacheControl = "no-store";
         // The page runs only its own script and connects only to its own server.
-        context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
         await context.Response.Body.WriteAsync(content, context.RequestAborted);
     }
 

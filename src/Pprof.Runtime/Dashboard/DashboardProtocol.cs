@@ -160,8 +160,20 @@ public static class DashboardProtocol
         finally
         {
             done.Cancel();
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived) socket.Abort();
             await receive.ConfigureAwait(false);
+            // The client closed: complete the handshake. Anything else still open is cut.
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                try
+                {
+                    using var close = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", close.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                }
+            }
+            if (socket.State == WebSocketState.Open) socket.Abort();
         }
     }
 

@@ -154,7 +154,7 @@ internal sealed class DashboardHost : IDisposable
         }
         ctx.Response.ContentType = type;
         ctx.Response.ContentLength = content.Length;
-        ctx.Response.Headers.ContentSecurityPolicy = "default-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+        ctx.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
         ctx.Response.Headers.XFrameOptions = "DENY";
         if (!HttpMethods.IsHead(ctx.Request.Method)) await ctx.Response.Body.WriteAsync(content, ctx.RequestAborted);
     }

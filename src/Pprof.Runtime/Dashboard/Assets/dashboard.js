@@ -238,5 +238,7 @@
     if (!paused) schedule(); else draw();
   });
   window.addEventListener('resize', () => { if (!paused) schedule(); });
+  // For scripts and tests: the points received so far (copies).
+  window.pprofDashboard = { points: () => points.map(p => Object.assign({}, p)), paused: () => paused };
   connect();
 })();
