@@ -42,8 +42,9 @@ internal sealed class LaunchedTarget : IDisposable
         {
             if (process.HasExited)
             {
+                int status = process.ExitCode;
                 target.Dispose();
-                throw new ProfilerException($"{command[0]} exited (status {process.ExitCode}) before its .NET runtime could be watched");
+                throw new ProfilerException($"{command[0]} exited (status {status}) before its .NET runtime could be watched");
             }
             if (DateTime.UtcNow > deadline || cancellationToken.IsCancellationRequested)
             {
