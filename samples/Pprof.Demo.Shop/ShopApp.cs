@@ -59,6 +59,8 @@ internal static class ShopApp
         MapShop(app);
         MapFaults(app);
         app.MapPprof("/debug/pprof");
+        // The live dashboard (docs/watch.md): the faults as charts, with buttons that download profiles from /debug/pprof.
+        app.MapStatsviz("/debug/statsviz");
         return app;
     }
 

@@ -12,7 +12,10 @@ namespace Pprof.Cli.Collect;
 /// pprof's own, parsed exactly as Go's.</summary>
 internal static class CollectCommands
 {
-    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks", "stats", "gctrace", "watch", "agent" };
+    private static readonly string[] s_verbs = { "ps", "collect", "memstats", "leaks", "stats", "gctrace", "watch", "dashboard", "agent" };
+
+    /// <summary>The watching verbs that also take <c>-- COMMAND</c> (<see cref="LaunchedTarget"/>).</summary>
+    private static readonly string[] s_launchVerbs = { "stats", "gctrace", "watch", "dashboard" };
 
     /// <summary>True when <paramref name="args"/> starts with one of these verbs.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && s_verbs.Contains(args[0], StringComparer.Ordinal);
@@ -39,14 +42,16 @@ internal static class CollectCommands
             StatsCommand.Create(context),
             GcTraceCommand.Create(context),
             WatchCommand.Create(context),
+            Dashboard.DashboardCommand.Create(context),
             Agent.AgentCommand.Create(context),
         };
         var help = root.Options.OfType<HelpOption>().First();
         help.Action = new VerbHelpAction(help.Action!);
         var result = root.Parse(own);
-        if (command.Length > 0 && result.Errors.Count == 0 && !result.CommandResult.Command.Parents.Any(p => p.Name == "collect"))
+        if (command.Length > 0 && result.Errors.Count == 0 && !result.CommandResult.Command.Parents.Any(p => p.Name == "collect")
+            && !s_launchVerbs.Contains(result.CommandResult.Command.Name, StringComparer.Ordinal))
         {
-            stderr.WriteLine($"dotnet-pprof {args[0]}: -- COMMAND is only for collect");
+            stderr.WriteLine($"dotnet-pprof {args[0]}: -- COMMAND is only for collect, stats, gctrace, watch and dashboard");
             return 2;
         }
         try

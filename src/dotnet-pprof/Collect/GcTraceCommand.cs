@@ -24,7 +24,7 @@ internal static class GcTraceCommand
         target.AddTo(gctrace);
         gctrace.Add(duration);
         gctrace.Add(json);
-        gctrace.SetAction(r => Run(target.Resolve(r), r.GetValue(duration), r.GetValue(json), context));
+        gctrace.SetAction(r => LaunchedTarget.RunOn(target, r, context, pid => Run(pid, r.GetValue(duration), r.GetValue(json), context)));
         return gctrace;
     }
 

@@ -44,7 +44,7 @@ internal static class StatsCommand
         stats.Add(interval);
         stats.Add(count);
         stats.Add(json);
-        stats.SetAction(r => Run(target.Resolve(r), r.GetValue(interval), r.GetValue(count), r.GetValue(json), context));
+        stats.SetAction(r => LaunchedTarget.RunOn(target, r, context, pid => Run(pid, r.GetValue(interval), r.GetValue(count), r.GetValue(json), context)));
         return stats;
     }
 

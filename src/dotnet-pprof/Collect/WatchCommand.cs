@@ -53,6 +53,18 @@ internal static class WatchCommand
                 return null;
             },
         };
+        var reportUrl = new Option<Uri?>("--report-url", "-report-url")
+        {
+            Description = "POST each profile to this http(s) URL as multipart/form-data (fields kind, time, reason and the file profile) instead of writing it to -o; 30 s timeout, 3 attempts.",
+            HelpName = "url",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (Uri.TryCreate(text, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)) return u;
+                r.AddError($"invalid -report-url \"{text}\" (an http:// or https:// URL)");
+                return null;
+            },
+        };
         var rules = new List<(WatchdogTrigger Trigger, Option<WatchdogRule?> Option)>();
         foreach (var (trigger, help) in new[]
         {
@@ -92,6 +104,7 @@ internal static class WatchCommand
         watch.Add(rateWindow);
         watch.Add(duration);
         watch.Add(memoryLimit);
+        watch.Add(reportUrl);
         foreach (var (_, o) in rules) watch.Add(o);
         watch.SetAction(r =>
         {
@@ -115,9 +128,13 @@ internal static class WatchCommand
                 if (r.GetValue(o) is { } rule) options.Rules[trigger] = rule;
             }
             if (options.Rules.Count == 0) throw new Pprof.Runtime.ProfilerException("no rule given: set at least one of -cpu, -mem, -gcheap, -goroutine, -thread, -threadpool-queue, -exceptions, -contention, -gc-pause");
-            options.ProcessId = target.Resolve(r);
+            if (r.GetValue(reportUrl) is { } url) options.Reporter = new HttpWatchdogReporter(url);
             Directory.CreateDirectory(options.OutputDirectory);
-            return Run(options, r.GetValue(duration), context);
+            return LaunchedTarget.RunOn(target, r, context, pid =>
+            {
+                options.ProcessId = pid;
+                return Run(options, r.GetValue(duration), context);
+            });
         });
         return watch;
     }

@@ -147,7 +147,8 @@ internal static class Usage
            dotnet-pprof leaks <profile1> <profile2> <profile3> ...   (or leaks -p <pid> -n 5 -interval 30s)
            dotnet-pprof stats -p <pid> [-interval 1s] [-count n] [-json]
            dotnet-pprof gctrace -p <pid> [-d duration] [-json]
-           dotnet-pprof watch -p <pid> -o <dir> -cpu 10,25,80 ...
+           dotnet-pprof watch -p <pid> -o <dir> -cpu 10,25,80 ... [-report-url url]
+           dotnet-pprof dashboard -p <pid> [-http host:port] [-no_browser]   (stats, gctrace, watch, dashboard also take -- <command>)
 
         Details:
 
