@@ -131,8 +131,9 @@ internal sealed class EventSession
         try
         {
             // The start rundown names the code jitted before the session in the events' stacks; collectors that resolve
-            // raw addresses only (on-CPU samples) have it from the code rundown, and a second rundown costs the target
-            // and this process (on a 2-core machine about 0.1 CPU-second here, more in the target).
+            // raw addresses only (on-CPU samples) have it from the code rundown: a second rundown of every method would
+            // only cost the target a walk of its code at the session's start (this process saves little: measured within
+            // the noise of `collect cpu`, docs/runtime.md).
             var rundown = collectors.Any(c => c.NeedsEventStacks) ? TraceLog.EventPipeRundownConfiguration.Enable(client) : TraceLog.EventPipeRundownConfiguration.None();
             using var source = TraceLog.CreateFromEventPipeSession(_session, rundown);
             _source = source;
