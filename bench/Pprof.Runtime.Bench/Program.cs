@@ -21,6 +21,9 @@ using Pprof.Runtime.TestTarget;
 //   Pprof.Runtime.Bench --trace [--window SECONDS] [--rounds N] [--settle SECONDS] [--only REGEX]  (recording an
 //       execution trace from outside and in-process, interleaved with a placebo, on a demo-like service workload
 //       and the cpu and alloc workloads; plus the trace's file size per second)
+//   Pprof.Runtime.Bench --oncpu-parts alloc,cpu [--window SECONDS] [--rounds N] [--settle SECONDS]
+//       (the on-CPU cpu profile's cost in the target split into its parts: the EventPipe session alone, the kernel's
+//       sampling alone, the whole; interleaved with a placebo)
 //   Pprof.Runtime.Bench worker cpu|alloc|service (internal: the measured process)
 // Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
 var inv = CultureInfo.InvariantCulture;
@@ -28,6 +31,7 @@ if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
 bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false, traceBench = false;
+string[]? onCpuParts = null;
 double footprint = 30;
 double settle = 4; // seconds between switching the in-process set on and its window
 Regex? only = null;
@@ -46,6 +50,7 @@ for (int i = 0; i < args.Length; i++)
         case "--settle": settle = double.Parse(args[++i], inv); break;
         case "--oncpu": onCpu = true; break;
         case "--trace": traceBench = true; break;
+        case "--oncpu-parts": onCpuParts = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
         case "--footprint": footprint = double.Parse(args[++i], inv); break;
         case "--always-on-set": alwaysOnSet = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
         case "--collector-cost":
@@ -58,6 +63,7 @@ string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 if (paired) return await PairedTable();
 if (traceBench) return TraceBench.Run(window, settle, new[] { "service", "cpu", "alloc" }.Where(w => only == null || only.IsMatch(w)).ToArray());
 if (onCpu) return await OnCpuBench.Run(window, settle, footprint, stopSeconds);
+if (onCpuParts != null) return OnCpuParts.Run(window, settle, onCpuParts);
 if (alwaysOnOnly) return AlwaysOnTable();
 Console.WriteLine($"{Bench.Rounds} rounds of {window:0.#} s off / {window:0.#} s on per row, one worker process per row, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start");
 Console.WriteLine("overhead: median over the rounds of 1 − (ops/s on ÷ ops/s off); worker CPU per op: median change of the worker's CPU time per operation (the profiler's cost inside the worker, whatever the machine's load); cores: CPU seconds per second (worker off and on; the collector's own process while on).");

@@ -24,6 +24,11 @@ internal abstract class EventCollector
     /// the session then keeps every code body's method and module.</summary>
     public virtual bool NeedsMethodNames => false;
 
+    /// <summary>Whether the collector resolves the call stacks EventPipe attaches to events (<see cref="StackResolver.Resolve"/>):
+    /// the session's trace log then runs a start rundown to name the code jitted before the session. A session whose
+    /// collectors all answer false skips it (their raw addresses are named through the code rundown alone).</summary>
+    public virtual bool NeedsEventStacks => true;
+
     /// <summary>Whether the collector labels samples with the profiler labels in effect when they were taken: in-process,
     /// the label history is then recorded while the session runs.</summary>
     public virtual bool UsesLabels => NeedsSampleProfiler;

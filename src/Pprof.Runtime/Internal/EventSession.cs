@@ -130,7 +130,12 @@ internal sealed class EventSession
     {
         try
         {
-            using var source = TraceLog.CreateFromEventPipeSession(_session, TraceLog.EventPipeRundownConfiguration.Enable(client));
+            // The start rundown names the code jitted before the session in the events' stacks; collectors that resolve
+            // raw addresses only (on-CPU samples) have it from the code rundown: a second rundown of every method would
+            // only cost the target a walk of its code at the session's start (this process saves little: measured within
+            // the noise of `collect cpu`, docs/runtime.md).
+            var rundown = collectors.Any(c => c.NeedsEventStacks) ? TraceLog.EventPipeRundownConfiguration.Enable(client) : TraceLog.EventPipeRundownConfiguration.None();
+            using var source = TraceLog.CreateFromEventPipeSession(_session, rundown);
             _source = source;
             Trace?.Invoke("reader: trace log ready (start rundown done)");
             var resolver = new StackResolver(Context.InProcess, keepMethodNames: collectors.Any(c => c.NeedsMethodNames));

@@ -62,6 +62,10 @@ internal sealed class CpuCollector : EventCollector
     public override long RuntimeKeywords => 0;
     public override bool NeedsSampleProfiler => _prepared && _sampler == null;
     public override bool NeedsMethodNames => true;
+
+    /// <summary>On CPU, samples carry raw addresses named through the code rundown and the live method events: the trace
+    /// log's start rundown (a second rundown of every method in the target) is not needed. The estimate needs it.</summary>
+    public override bool NeedsEventStacks => !_prepared || _sampler == null;
     public override bool NeedsThreadNames => true;
     public override bool UsesLabels => true;
 
