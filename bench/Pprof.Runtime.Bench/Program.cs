@@ -24,13 +24,17 @@ using Pprof.Runtime.TestTarget;
 //   Pprof.Runtime.Bench --oncpu-parts alloc,cpu [--window SECONDS] [--rounds N] [--settle SECONDS]
 //       (the on-CPU cpu profile's cost in the target split into its parts: the EventPipe session alone, the kernel's
 //       sampling alone, the whole; interleaved with a placebo)
+//   Pprof.Runtime.Bench --agent [--agent-interval SECONDS] [--window SECONDS] [--rounds N] [--settle SECONDS] [--only REGEX]
+//       (the continuous-profiling agent attached with its default profiles into a temporary store, interleaved with a
+//       placebo, on the service, cpu and alloc workloads)
 //   Pprof.Runtime.Bench worker cpu|alloc|service (internal: the measured process)
 // Prints a Markdown table (paste it into docs/runtime.md) with the EventPipe settings of each row.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length >= 2 && args[0] == "worker") return Worker.Run(args[1]);
 
 double window = 2, stopSeconds = 30;
-bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false, traceBench = false;
+bool dotnetTrace = true, paired = false, alwaysOnOnly = false, onCpu = false, traceBench = false, agentBench = false;
+double agentInterval = 5;
 string[]? onCpuParts = null;
 double footprint = 30;
 double settle = 4; // seconds between switching the in-process set on and its window
@@ -50,6 +54,8 @@ for (int i = 0; i < args.Length; i++)
         case "--settle": settle = double.Parse(args[++i], inv); break;
         case "--oncpu": onCpu = true; break;
         case "--trace": traceBench = true; break;
+        case "--agent": agentBench = true; break;
+        case "--agent-interval": agentInterval = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--oncpu-parts": onCpuParts = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
         case "--footprint": footprint = double.Parse(args[++i], inv); break;
         case "--always-on-set": alwaysOnSet = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
@@ -61,6 +67,7 @@ for (int i = 0; i < args.Length; i++)
 
 string load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 if (paired) return await PairedTable();
+if (agentBench) return AgentBench.Run(window, settle, agentInterval, new[] { "service", "cpu", "alloc" }.Where(w => only == null || only.IsMatch(w)).ToArray());
 if (traceBench) return TraceBench.Run(window, settle, new[] { "service", "cpu", "alloc" }.Where(w => only == null || only.IsMatch(w)).ToArray());
 if (onCpu) return await OnCpuBench.Run(window, settle, footprint, stopSeconds);
 if (onCpuParts != null) return OnCpuParts.Run(window, settle, onCpuParts);

@@ -119,7 +119,10 @@ public sealed class StatsCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains("invalid process id \"abc\"", err);
         (code, _, err) = RunInProcess("gctrace", "-p", "1", "--", "dotnet");
+        Assert.Equal(1, code);
+        Assert.Contains("give -p, -n or -- COMMAND, not several", err);
+        (code, _, err) = RunInProcess("memstats", "-p", "1", "--", "dotnet");
         Assert.Equal(2, code);
-        Assert.Contains("-- COMMAND is only for collect", err);
+        Assert.Contains("-- COMMAND is only for collect, stats, gctrace, watch and dashboard", err);
     }
 }
