@@ -37,21 +37,7 @@ internal static class LeaksServer
         {
             err.WriteLine("dotnet-pprof leaks: serving the report on " + url + " (Ctrl+C stops)");
             if (!noBrowser && !VisualCommands.StartBrowser(url, wait: false)) err.WriteLine("dotnet-pprof leaks: could not open a browser; visit " + url);
-            using var stopped = new ManualResetEventSlim(false);
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stopped.Set();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                WaitHandle.WaitAny(new[] { stopped.WaitHandle, server.Stopping.WaitHandle, cancellationToken.WaitHandle });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            server.WaitUntilStopped(cancellationToken);
         }
         return 0;
     }

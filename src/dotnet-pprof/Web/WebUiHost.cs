@@ -223,6 +223,27 @@ internal sealed class WebUiHost : IDisposable
     }
 
     /// <summary>Stops listening and closes the connections.</summary>
+    /// <summary>Blocks until Ctrl+C (which it takes from the default handler), the server stopping, or
+    /// <paramref name="cancellationToken"/>: how the verbs that serve a page (<c>-http</c>, trace, history, leaks) wait.</summary>
+    public void WaitUntilStopped(CancellationToken cancellationToken)
+    {
+        using var stopped = new ManualResetEventSlim(false);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stopped.Set();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            WaitHandle.WaitAny(new[] { stopped.WaitHandle, Stopping.WaitHandle, cancellationToken.WaitHandle });
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
     public void Dispose()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));

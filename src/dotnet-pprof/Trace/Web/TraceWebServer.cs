@@ -43,21 +43,7 @@ internal static class TraceWebServer
         {
             stderr.WriteLine("Could not open a browser; visit " + url);
         }
-        using var stopped = new ManualResetEventSlim(false);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stopped.Set();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            WaitHandle.WaitAny(new[] { stopped.WaitHandle, server.Stopping.WaitHandle, cancellationToken.WaitHandle });
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        server.WaitUntilStopped(cancellationToken);
         return 0;
     }
 }
