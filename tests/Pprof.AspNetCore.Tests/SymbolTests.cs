@@ -8,6 +8,7 @@ namespace Pprof.AspNetCore.Tests;
 /// <summary>The symbol endpoint reads its addresses as a stream, as Go's handler does: a body near Kestrel's 30 MB limit
 /// is answered correctly without the process allocating memory in proportion to it, and malformed bodies get an
 /// answer (unparsable words are skipped, an over-long address ends the answer with a "reading request:" line).</summary>
+[Collection(AllocationMeasuringCollection.Name)]
 public sealed class SymbolTests : IClassFixture<AppFixture>
 {
     private readonly TestApp _app;
@@ -66,9 +67,11 @@ public sealed class SymbolTests : IClassFixture<AppFixture>
                 Assert.Equal(expected, answer);
                 figures.Add(allocated);
             }
-            // Reading the body into a string and splitting it allocates several times its size; streaming allocates
-            // next to nothing per address.
-            Assert.True(figures.Max() < body.Length / 8,
+            // Reading the body into a string and splitting it allocates several times its size on every request;
+            // streaming allocates next to nothing per address. The median of three keeps one request that shares its
+            // window with the runtime's own work (tiering, a timer) from deciding.
+            figures.Sort();
+            Assert.True(figures[1] < body.Length / 8,
                 $"allocated {string.Join(", ", figures)} bytes for a {body.Length}-byte body");
         }
         finally
