@@ -89,7 +89,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         spinner.Start();
         try
         {
-            await using var s = await Session.Open(_browser);
+            await using var s = await BrowserSession.Open(_browser, 1280, 900);
             // The page without its slash redirects to it, so that its relative URLs (script, ws) resolve.
             await s.Page.GotoAsync(root + "/debug/statsviz");
             Assert.EndsWith("/debug/statsviz/", s.Page.Url);
@@ -135,7 +135,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.StartsWith("ready", ready);
         string url = await StartDashboard("-p", target.Id.ToString(CultureInfo.InvariantCulture));
 
-        await using var s = await Session.Open(_browser);
+        await using var s = await BrowserSession.Open(_browser, 1280, 900);
         await s.Page.GotoAsync(url);
         await Connected(s);
         Assert.Contains($"pid {target.Id} (out-of-process)", await s.Page.Locator("#title").TextContentAsync());
@@ -178,7 +178,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var load = Enumerable.Range(0, 4).Select(i => Task.Run(() => Shop(root, i, stop.Token))).ToArray();
         try
         {
-            await using var s = await Session.Open(_browser, 1400, 1250);
+            await using var s = await BrowserSession.Open(_browser, 1400, 1250);
             await s.Page.GotoAsync(root + "/debug/statsviz/");
             await Connected(s);
             // A minute of the faults: contention on the inventory lock, coupon exceptions, the pending shipment
@@ -278,14 +278,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     /// <summary>The WebSocket is open and the hello has named the process.</summary>
-    private static async Task Connected(Session s)
+    private static async Task Connected(BrowserSession s)
     {
         await s.Page.WaitForSelectorAsync("body[data-connected='true']", new PageWaitForSelectorOptions { Timeout = (float)s_wait.TotalMilliseconds });
         await s.Page.WaitForFunctionAsync("() => document.getElementById('title').textContent.startsWith('pid ')", null, new PageWaitForFunctionOptions { Timeout = (float)s_wait.TotalMilliseconds });
     }
 
     /// <summary>Points arrive, and the charts draw more of them.</summary>
-    private static async Task ChartsMove(Session s)
+    private static async Task ChartsMove(BrowserSession s)
     {
         await WaitPoints(s, 2);
         int drawn = int.Parse(await s.Page.GetAttributeAsync("body", "data-drawn") ?? "0", CultureInfo.InvariantCulture);
@@ -294,13 +294,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal(11, await s.Page.Locator("section.chart canvas").CountAsync());
     }
 
-    private static async Task<int> Points(Session s) => int.Parse(await s.Page.GetAttributeAsync("body", "data-points") ?? "0", CultureInfo.InvariantCulture);
+    private static async Task<int> Points(BrowserSession s) => int.Parse(await s.Page.GetAttributeAsync("body", "data-points") ?? "0", CultureInfo.InvariantCulture);
 
-    private static async Task WaitPoints(Session s, int n) =>
+    private static async Task WaitPoints(BrowserSession s, int n) =>
         await s.Page.WaitForFunctionAsync("n => Number(document.body.dataset.points) >= n", n, new PageWaitForFunctionOptions { Timeout = (float)s_wait.TotalMilliseconds + n * 2000 });
 
     /// <summary>Clicks the capture button of <paramref name="kind"/> and parses what it downloads.</summary>
-    private static async Task<Profile> Download(Session s, string kind)
+    private static async Task<Profile> Download(BrowserSession s, string kind)
     {
         var download = await s.Page.RunAndWaitForDownloadAsync(() => s.Page.ClickAsync($"a.capture[data-kind='{kind}']"),
             new PageRunAndWaitForDownloadOptions { Timeout = 120000 });
@@ -309,28 +309,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         return Profile.Parse(await File.ReadAllBytesAsync(path));
     }
 
-    private static void NoErrors(Session s) => Assert.True(s.Errors.Count == 0, string.Join("\n", s.Errors));
+    private static void NoErrors(BrowserSession s) => Assert.True(s.Errors.Count == 0, string.Join("\n", s.Errors));
 
-    /// <summary>A page that records console errors and uncaught exceptions.</summary>
-    private sealed class Session : IAsyncDisposable
-    {
-        public readonly List<string> Errors = new();
-        public IPage Page = null!;
-        private IBrowserContext _context = null!;
-
-        public static async Task<Session> Open(IBrowser browser, int width = 1280, int height = 900)
-        {
-            var s = new Session();
-            s._context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
-            s.Page = await s._context.NewPageAsync();
-            s.Page.Console += (_, m) =>
-            {
-                if (m.Type == "error") s.Errors.Add("console: " + m.Text);
-            };
-            s.Page.PageError += (_, e) => s.Errors.Add("page error: " + e);
-            return s;
-        }
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
-    }
 }

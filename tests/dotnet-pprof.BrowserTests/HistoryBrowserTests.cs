@@ -15,50 +15,27 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
 
     public HistoryBrowserTests(HistoryBrowserFixture fixture) => _f = fixture;
 
-    private sealed class Session : IAsyncDisposable
-    {
-        public readonly List<string> Errors = new();
-        public readonly List<string> Requests = new();
-        public IPage Page = null!;
-        private IBrowserContext _context = null!;
-
-        public static async Task<Session> Open(HistoryBrowserFixture f)
-        {
-            var s = new Session();
-            s._context = await f.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
-            s.Page = await s._context.NewPageAsync();
-            s.Page.Console += (_, m) =>
-            {
-                if (m.Type == "error") s.Errors.Add("console: " + m.Text);
-            };
-            s.Page.PageError += (_, e) => s.Errors.Add("page error: " + e);
-            s.Page.Request += (_, r) => s.Requests.Add(r.Url);
-            return s;
-        }
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
-    }
 
     private static long Ms(DateTime t) => (long)(t - DateTime.UnixEpoch).TotalMilliseconds;
 
     private DateTime At(double minutes) => _f.T0.AddMinutes(minutes);
 
     /// <summary>Opens the page and waits for its first timeline.</summary>
-    private async Task Open(Session s)
+    private async Task Open(BrowserSession s)
     {
         await s.Page.GotoAsync(_f.Url + "/");
         await s.Page.WaitForSelectorAsync("body[data-loads='1']", new PageWaitForSelectorOptions { Timeout = 30000 });
     }
 
     /// <summary>Waits until the timeline has been drawn more than <paramref name="loads"/> times.</summary>
-    private static async Task WaitLoads(Session s, int loads) =>
+    private static async Task WaitLoads(BrowserSession s, int loads) =>
         await s.Page.WaitForFunctionAsync($"() => parseInt(document.body.getAttribute('data-loads') || '0', 10) > {loads}",
             null, new PageWaitForFunctionOptions { Timeout = 30000 });
 
-    private static async Task<int> Loads(Session s) => int.Parse(await s.Page.GetAttributeAsync("body", "data-loads") ?? "0");
+    private static async Task<int> Loads(BrowserSession s) => int.Parse(await s.Page.GetAttributeAsync("body", "data-loads") ?? "0");
 
     /// <summary>Drags across the timeline from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    private static async Task Drag(Session s, DateTime from, DateTime to)
+    private static async Task Drag(BrowserSession s, DateTime from, DateTime to)
     {
         var xy = await s.Page.EvaluateAsync<double[]>(@"([a, b]) => {
             const r = document.getElementById('tl-drag').getBoundingClientRect(), d = window.pprofHistory.data();
@@ -72,7 +49,7 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
     }
 
     /// <summary>Waits until the frame shows the current selection's page, fully set up.</summary>
-    private static async Task WaitFrame(Session s, string path = "/ui/flamegraph") =>
+    private static async Task WaitFrame(BrowserSession s, string path = "/ui/flamegraph") =>
         await s.Page.WaitForFunctionAsync(@"(path) => {
             const f = document.getElementById('view'), t = f.getAttribute('data-token');
             if (!t || f.hidden) return false;
@@ -82,7 +59,7 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
             } catch (e) { return false; } }", path, new PageWaitForFunctionOptions { Timeout = 60000 });
 
     /// <summary>The share of the total of each frame of the frame's flame graph (by function name, cum).</summary>
-    private static async Task<Dictionary<string, double>> FlameShares(Session s)
+    private static async Task<Dictionary<string, double>> FlameShares(BrowserSession s)
     {
         var pairs = await s.Page.EvaluateAsync<string[][]>(@"() => {
             const fg = document.getElementById('view').contentWindow.pprofFlameGraph, out = [];
@@ -93,10 +70,10 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
         return d;
     }
 
-    private async Task Shot(Session s, string name) =>
+    private async Task Shot(BrowserSession s, string name) =>
         await s.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_f.ScreenshotDir, name + ".png"), FullPage = false });
 
-    private void NoErrorsAndOffline(Session s)
+    private void NoErrorsAndOffline(BrowserSession s)
     {
         Assert.True(s.Errors.Count == 0, string.Join("\n", s.Errors));
         Assert.All(s.Requests, u => Assert.StartsWith(_f.Url + "/", u));
@@ -105,7 +82,7 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
     [Fact]
     public async Task TimelineDrawsEveryTypeAndTheMemorySawtooth()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1280, 1000);
         await Open(s);
         Assert.Equal("shop", await s.Page.EvalOnSelectorAsync<string>("#service", "e => e.value"));
         Assert.Equal("cpu", await s.Page.EvalOnSelectorAsync<string>("#type", "e => e.value"));
@@ -141,7 +118,7 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
     [Fact]
     public async Task DraggingARangeShowsItsFlameGraph()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1280, 1000);
         await Open(s);
 
         // The hot window (minutes 10 to 20): main.hotLoop is 400 of every 550 samples.
@@ -179,7 +156,7 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
     [Fact]
     public async Task TwoRangesShowTheDifferentialFlameGraph()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1280, 1000);
         await Open(s);
         await Drag(s, At(2), At(8));
         await WaitFrame(s);
@@ -209,7 +186,7 @@ public sealed class HistoryBrowserTests : IClassFixture<HistoryBrowserFixture>
     [Fact]
     public async Task SplitByALabelDrawsOneLinePerValueAndFocusNarrows()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1280, 1000);
         await Open(s);
         int loads = await Loads(s);
         await s.Page.SelectOptionAsync("#split", "pid");

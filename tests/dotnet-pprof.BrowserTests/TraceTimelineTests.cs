@@ -12,43 +12,20 @@ public sealed class TraceTimelineTests : IClassFixture<TraceTimelineFixture>
 
     public TraceTimelineTests(TraceTimelineFixture fixture) => _f = fixture;
 
-    private sealed class Session : IAsyncDisposable
-    {
-        public readonly List<string> Errors = new();
-        public readonly List<string> Requests = new();
-        public IPage Page = null!;
-        private IBrowserContext _context = null!;
 
-        public static async Task<Session> Open(TraceTimelineFixture f)
-        {
-            var s = new Session();
-            s._context = await f.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 800 } });
-            s.Page = await s._context.NewPageAsync();
-            s.Page.Console += (_, m) =>
-            {
-                if (m.Type == "error") s.Errors.Add("console: " + m.Text);
-            };
-            s.Page.PageError += (_, e) => s.Errors.Add("page error: " + e);
-            s.Page.Request += (_, r) => s.Requests.Add(r.Url);
-            return s;
-        }
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
-    }
-
-    private async Task OpenTimeline(Session s)
+    private async Task OpenTimeline(BrowserSession s)
     {
         await s.Page.GotoAsync(_f.Url + "/timeline");
         await s.Page.WaitForSelectorAsync("#timeline[data-loaded]", new PageWaitForSelectorOptions { Timeout = 30_000 });
     }
 
-    private static async Task<(long From, long To)> Range(Session s)
+    private static async Task<(long From, long To)> Range(BrowserSession s)
     {
         string from = (await s.Page.GetAttributeAsync("#timeline", "data-from"))!, to = (await s.Page.GetAttributeAsync("#timeline", "data-to"))!;
         return (long.Parse(from, CultureInfo.InvariantCulture), long.Parse(to, CultureInfo.InvariantCulture));
     }
 
-    private void NoErrorsAndOffline(Session s)
+    private void NoErrorsAndOffline(BrowserSession s)
     {
         Assert.True(s.Errors.Count == 0, string.Join("\n", s.Errors));
         Assert.All(s.Requests, u => Assert.StartsWith(_f.Url, u, StringComparison.Ordinal));
@@ -57,7 +34,7 @@ public sealed class TraceTimelineTests : IClassFixture<TraceTimelineFixture>
     [Fact]
     public async Task TimelineHasALaneForEachThreadNamedAfterIt()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1400, 800);
         await OpenTimeline(s);
         var names = (await s.Page.Locator("#lane-names .lane").AllTextContentsAsync()).ToList();
         foreach (var name in new[] { "lock-1", "lock-2", "lock-3", "gc-forcer", "wl-traceregion" }) Assert.Contains(names, n => n.StartsWith(name + " (", StringComparison.Ordinal));
@@ -83,7 +60,7 @@ public sealed class TraceTimelineTests : IClassFixture<TraceTimelineFixture>
     [Fact]
     public async Task ZoomNarrowsTheVisibleRangeAndFetchesFinerData()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1400, 800);
         await OpenTimeline(s);
         var (from0, to0) = await Range(s);
         var box = (await s.Page.Locator("#canvas").BoundingBoxAsync())!;
@@ -110,7 +87,7 @@ public sealed class TraceTimelineTests : IClassFixture<TraceTimelineFixture>
     [Fact]
     public async Task SelectingARangeSummarizesEachLanesTimeByState()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1400, 800);
         await OpenTimeline(s);
         var box = (await s.Page.Locator("#canvas").BoundingBoxAsync())!;
         float y = box.Y + 60;
@@ -148,7 +125,7 @@ public sealed class TraceTimelineTests : IClassFixture<TraceTimelineFixture>
     [Fact]
     public async Task IndexLinksTheTimelineAndTheBlockingProfiles()
     {
-        await using var s = await Session.Open(_f);
+        await using var s = await BrowserSession.Open(_f.Browser, 1400, 800);
         await s.Page.GotoAsync(_f.Url + "/");
         await s.Page.ClickAsync("#profile-sync a:text('flame graph')");
         await s.Page.WaitForURLAsync("**/pprof/sync/ui/flamegraph");
