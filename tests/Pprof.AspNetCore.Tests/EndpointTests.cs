@@ -11,6 +11,7 @@ namespace Pprof.AspNetCore.Tests;
 
 /// <summary>Every endpoint of one application on Kestrel, through a real HttpClient: status, headers and a body that
 /// says something true about the process.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class EndpointTests : IClassFixture<AppFixture>
 {
     private readonly TestApp _app;

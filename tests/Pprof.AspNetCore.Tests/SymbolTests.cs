@@ -8,7 +8,7 @@ namespace Pprof.AspNetCore.Tests;
 /// <summary>The symbol endpoint reads its addresses as a stream, as Go's handler does: a body near Kestrel's 30 MB limit
 /// is answered correctly without the process allocating memory in proportion to it, and malformed bodies get an
 /// answer (unparsable words are skipped, an over-long address ends the answer with a "reading request:" line).</summary>
-[Collection(AllocationMeasuringCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class SymbolTests : IClassFixture<AppFixture>
 {
     private readonly TestApp _app;
